@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine: real Dovecot
+# (IMAP, POP3) and Postfix for the end-to-end tests, xmllint for schema
+# checks. The system services are stopped at once: the tests start their own
+# instances on 127.x addresses and the packaged ones would hold the ports.
+set -euo pipefail
+
+need=()
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core dovecot-imapd dovecot-pop3d)
+command -v postfix >/dev/null 2>&1 || need+=(postfix)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: need root to apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Postfix asks how to configure itself; "No configuration" leaves main.cf to us.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  echo "postfix postfix/mailname string postino.test" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Whatever the packages started, stop it: our tests run their own servers.
+for svc in dovecot postfix; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl stop "$svc" || true
+  fi
+  service "$svc" stop >/dev/null 2>&1 || true
+done
+pkill -x dovecot 2>/dev/null || true
+pkill -f '/usr/lib/postfix/sbin/master' 2>/dev/null || true
+exit 0
