@@ -1,0 +1,49 @@
+package autoconfig
+
+// Source names a discovery source, as in the JSON "lookups[].source" field.
+type Source string
+
+const (
+	SourceSRV            Source = "srv"
+	SourceAutoconfig     Source = "autoconfig"      // https://autoconfig.DOMAIN/mail/config-v1.1.xml
+	SourceWellKnown      Source = "well-known"      // https://DOMAIN/.well-known/autoconfig/...
+	SourceAutoconfigHTTP Source = "autoconfig-http" // either of the above over plain http
+	SourceISPDB          Source = "ispdb"
+	SourceMX             Source = "mx"
+	SourceAutodiscover   Source = "autodiscover"
+	SourceProviders      Source = "providers"
+	SourceGuess          Source = "guess"
+)
+
+// Outcome of one lookup.
+type Outcome string
+
+const (
+	OutcomeFound     Outcome = "found"
+	OutcomeNone      Outcome = "none"  // asked, nothing there (NXDOMAIN, 404, no records)
+	OutcomeError     Outcome = "error" // something is broken (SERVFAIL, 500, malformed XML, TLS)
+	OutcomeCancelled Outcome = "cancelled"
+)
+
+// Lookup is one question asked of one source and what came back.
+type Lookup struct {
+	Source Source `json:"source"`
+	// Query is the URL or DNS name asked.
+	Query   string  `json:"query"`
+	Outcome Outcome `json:"outcome"`
+	// ErrorKind classifies Outcome none/error: nxdomain, nodata, servfail,
+	// timeout, refused, tls, http-status, malformed, too-large, redirect, …
+	ErrorKind string   `json:"error_kind,omitempty"`
+	Error     string   `json:"error,omitempty"`
+	Duration  Duration `json:"duration_ms"`
+	Servers   []Server `json:"servers,omitempty"`
+	// Trusted: the answer came over https (every hop) from the domain itself
+	// or the ISPDB, from the built-in database, or from DNS that is
+	// DNSSEC-authenticated or stays within the domain.
+	Trusted bool `json:"trusted"`
+	// Notes are plain remarks about this answer (insecure http, redirect
+	// followed, wrong content type, priorities), shown with it.
+	Notes []string `json:"notes,omitempty"`
+	// Findings are the problems this lookup revealed.
+	Findings []Finding `json:"-"`
+}
