@@ -46,4 +46,7 @@ type Lookup struct {
 	Notes []string `json:"notes,omitempty"`
 	// Findings are the problems this lookup revealed.
 	Findings []Finding `json:"-"`
+	// prefs is the publisher's preference for each of Servers (SRV
+	// priority, file order); lower is preferred. Nil means file order.
+	prefs []int
 }

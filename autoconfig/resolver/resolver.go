@@ -73,11 +73,13 @@ func Kind(err error) string {
 		return ""
 	case errors.Is(err, ErrNotFound):
 		return "nxdomain"
+	case errors.Is(err, ErrNoAddress):
+		return "nodata"
 	case errors.Is(err, ErrServFail):
 		return "servfail"
 	case errors.Is(err, ErrRefused):
 		return "refused"
-	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "timeout"
 	case errors.Is(err, ErrNetwork):
 		return "unreachable"

@@ -1,0 +1,125 @@
+package autoconfig
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig/resolver"
+)
+
+// topMX returns the MX hosts of the most preferred group, sorted by name
+// for a stable report. Every one of them is equally the domain's choice
+// (RFC 5321 section 5.1), so every one is looked at.
+func topMX(recs []resolver.MX) []string {
+	if len(recs) == 0 {
+		return nil
+	}
+	best := recs[0].Pref
+	for _, r := range recs {
+		best = min(best, r.Pref)
+	}
+	var hosts []string
+	for _, r := range recs {
+		if r.Pref == best && r.Host != "." && !containsString(hosts, r.Host) {
+			hosts = append(hosts, r.Host)
+		}
+	}
+	sort.Strings(hosts)
+	return hosts
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mxDomains derives the domains to ask about from an MX host, as
+// Thunderbird does: the host minus its first label (which tells Microsoft
+// 365's *.mail.protection.outlook.com from outlook.com) and the registrable
+// domain. A host inside the account's own organisation gives nothing: its
+// publications were already asked directly.
+func mxDomains(host, domain string) []string {
+	base := RegistrableDomain(host)
+	if base == RegistrableDomain(domain) {
+		return nil
+	}
+	var out []string
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		if sub := host[i+1:]; sub != base && strings.HasSuffix(sub, "."+base) {
+			out = append(out, sub)
+		}
+	}
+	return append(out, base)
+}
+
+// runMX looks up the domain's MX and then the providers behind its hosts:
+// the built-in database, the provider's autoconfig and the ISPDB.
+func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
+	lk := Lookup{Source: SourceMX, Query: "MX " + addr.Domain}
+	start := time.Now()
+	recs, ans, err := o.Resolver.LookupMX(ctx, addr.Domain)
+	lk.Duration = Duration(time.Since(start))
+	hosts := topMX(recs)
+	switch {
+	case err != nil:
+		emit(dnsFailure(lk, err))
+		return
+	case len(recs) == 0:
+		lk.Outcome, lk.ErrorKind = OutcomeNone, "nodata"
+		emit(lk)
+		return
+	case len(hosts) == 0:
+		lk.Outcome, lk.ErrorKind = OutcomeNone, "null-mx"
+		lk.Notes = append(lk.Notes, "the domain accepts no mail (null MX, RFC 7505)")
+		emit(lk)
+		return
+	}
+	lk.Outcome = OutcomeFound
+	for _, r := range recs {
+		lk.Notes = append(lk.Notes, fmt.Sprintf("MX %d %s", r.Pref, r.Host))
+	}
+	emit(lk)
+
+	var derived []string
+	for _, h := range hosts {
+		if o.Providers != nil {
+			if plk, ok := o.Providers.lookupMX(addr, h); ok {
+				plk.Trusted = ans.Authentic
+				emit(plk)
+			}
+		}
+		for _, d := range mxDomains(h, addr.Domain) {
+			if !containsString(derived, d) {
+				derived = append(derived, d)
+			}
+		}
+	}
+	var mu sync.Mutex
+	var fns []func()
+	for _, d := range derived {
+		acURL := "https://autoconfig." + d + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
+		dbURL := o.ISPDBURL + url.PathEscape(d)
+		for _, u := range []struct{ url, owner string }{{acURL, d}, {dbURL, ""}} {
+			fns = append(fns, func() {
+				mlk, _ := LookupMozilla(ctx, SourceMX, u.url, addr, u.owner, o.HTTP)
+				// The way here went through an MX answer that points
+				// outside the domain: only DNSSEC makes it trustworthy.
+				mlk.Trusted = mlk.Trusted && ans.Authentic
+				mlk.Notes = append(mlk.Notes, "asked because the domain's mail is handled by "+d)
+				mu.Lock()
+				defer mu.Unlock()
+				emit(mlk)
+			})
+		}
+	}
+	parallel(fns...)
+}

@@ -1,0 +1,52 @@
+package autoconfig
+
+// Status is a path's verdict.
+type Status string
+
+const (
+	StatusOK      Status = "ok"      // a verified, trusted, encrypted server
+	StatusWarning Status = "warning" // usable, with a catch (untrusted source, no encryption)
+	StatusBroken  Status = "broken"  // nothing usable
+	StatusUnknown Status = "unknown" // not probed
+)
+
+// Result is everything discovery learnt about an address.
+type Result struct {
+	Address  Address
+	Duration Duration
+	Incoming SideResult
+	Outgoing SideResult
+	// Lookups lists every question asked, in a stable order (by source,
+	// then query), never in completion order.
+	Lookups  []Lookup
+	Findings []Finding
+}
+
+// SideResult is one path: incoming (IMAP, POP3) or outgoing (SMTP).
+type SideResult struct {
+	Status Status `json:"status"`
+	// Recommended is the best candidate that answered, nil if none did.
+	Recommended *Candidate  `json:"recommended"`
+	Candidates  []Candidate `json:"candidates"`
+}
+
+// Candidate is one server named by one or more sources.
+type Candidate struct {
+	Server
+	Sources []Source `json:"sources"`
+	Trusted bool     `json:"trusted"`
+	// Notes record where sources disagree about this server (username
+	// form, authentication) and why it ranks where it does.
+	Notes []string     `json:"notes,omitempty"`
+	Probe *ProbeResult `json:"probe,omitempty"`
+
+	pref    int // best publisher preference among its sources
+	srcRank int // best source rank among its sources
+	delay   int // start order among guesses, for staggering
+}
+
+// Answered reports whether the server spoke its protocol to the probe.
+func (c *Candidate) Answered() bool { return c.Probe != nil && c.Probe.Status == ProbeOK }
+
+// Verified reports whether the probe proved the candidate usable.
+func (c *Candidate) Verified() bool { return c.Probe.Verified() }

@@ -1,0 +1,83 @@
+// Package commands is postino's command line: flags, the wiring of the
+// discovery engine and probes, rendering of results and exit status.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+)
+
+// BuildInfo is what main knows about the binary.
+type BuildInfo struct {
+	Version, Commit, Date string
+	Providers             []byte // providers.json
+}
+
+// versionString is "postino version X (commit, date) os/arch", falling
+// back to the module version for `go install` builds.
+func (b BuildInfo) versionString() string {
+	v := b.Version
+	if v == "" {
+		v = "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	s := "postino version " + v
+	if b.Commit != "" {
+		s += " (" + b.Commit
+		if b.Date != "" {
+			s += ", " + b.Date
+		}
+		s += ")"
+	}
+	return s + " " + runtime.GOOS + "/" + runtime.GOARCH
+}
+
+// Run runs the command line args and returns the exit status (DESIGN.md,
+// Contract: 0 ok, 1 warnings with --fail-on warning, 2 a problem, 3 could
+// not run).
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, info BuildInfo) int {
+	app := newApp(info, stdin, stdout, stderr)
+	status := 0
+	app.ExitErrHandler = func(c *cli.Context, err error) {}
+	err := app.RunContext(ctx, reorderArgs(app, args))
+	if err != nil {
+		status = reportError(stderr, err)
+	}
+	var st exitStatus
+	if errors.As(err, &st) {
+		status = int(st)
+	}
+	return status
+}
+
+func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "Print the version and exit."}
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, info.versionString()) }
+	return &cli.App{
+		Name:                 "postino",
+		Usage:                "find, test and write email account settings",
+		Version:              info.versionString(),
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: false,
+		HideHelpCommand:      true,
+		Metadata:             map[string]interface{}{"info": info},
+		Commands: []*cli.Command{
+			discoverCommand(),
+		},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+	}
+}
+
+func buildInfo(c *cli.Context) BuildInfo { return c.App.Metadata["info"].(BuildInfo) }

@@ -1,0 +1,120 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/postino-mail/postino/autoconfig"
+	"github.com/urfave/cli/v2"
+)
+
+func discoverCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "discover",
+		Usage:     "ask every discovery source at once, probe what they name, recommend settings",
+		ArgsUsage: "ADDRESS|DOMAIN",
+		Description: "Asks the built-in provider database, DNS SRV records (RFC 6186/8314), Mozilla autoconfig,\n" +
+			"the Thunderbird ISPDB, the MX host's provider, Outlook autodiscover and guessing, all at once;\n" +
+			"probes every server they name and recommends, for the incoming and the outgoing side, the best\n" +
+			"one that really works.",
+		Flags: append(globalFlags(),
+			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
+			&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, providers, guess); repeatable."},
+		),
+		Action: runDiscover,
+	}
+}
+
+func runDiscover(c *cli.Context) error {
+	addr, err := oneAddress(c)
+	if err != nil {
+		return err
+	}
+	out, err := newOutput(c)
+	if err != nil {
+		return err
+	}
+	ns, err := newNetSetup(c)
+	if err != nil {
+		return err
+	}
+	db, err := autoconfig.ParseProviders(buildInfo(c).Providers)
+	if err != nil {
+		return fmt.Errorf("built-in provider database: %w", err)
+	}
+	opts := &autoconfig.Options{
+		Resolver:     ns.resolver,
+		HTTP:         ns.http,
+		Prober:       ns.prober(c.Duration(flgProbeTimeout)),
+		Providers:    db,
+		ISPDBURL:     c.String(flgISPDBURL),
+		ProbeTimeout: c.Duration(flgProbeTimeout),
+		Concurrency:  c.Int(flgConcurrency),
+	}
+	for _, s := range c.StringSlice(flgSkip) {
+		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
+	}
+	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	defer cancel()
+	stopProgress := out.progress(opts)
+	res, err := autoconfig.Discover(ctx, addr, opts)
+	stopProgress()
+	if err != nil {
+		return err
+	}
+	if err := out.discover(res); err != nil {
+		return err
+	}
+	if dnsDead(res.Lookups) {
+		return withHint(fmt.Errorf("the DNS resolver did not answer any question"),
+			"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+	}
+	return exitFor(c, res.Incoming.Status, res.Outgoing.Status)
+}
+
+// dnsDead reports whether every DNS question went unanswered: then the
+// run says nothing about the domain, only about the network (exit 3).
+func dnsDead(lks []autoconfig.Lookup) bool {
+	n := 0
+	for _, lk := range lks {
+		switch lk.Source {
+		case autoconfig.SourceSRV, autoconfig.SourceMX, autoconfig.SourceGuess:
+			if lk.Outcome != autoconfig.OutcomeError || (lk.ErrorKind != "timeout" && lk.ErrorKind != "unreachable") {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// oneAddress reads the single ADDRESS|DOMAIN argument.
+func oneAddress(c *cli.Context) (autoconfig.Address, error) {
+	if c.NArg() != 1 {
+		return autoconfig.Address{}, usageError{fmt.Errorf("%s needs exactly one address or domain, got %d arguments", c.Command.Name, c.NArg())}
+	}
+	addr, err := autoconfig.ParseAddress(c.Args().First())
+	if err != nil {
+		return addr, withHint(usageError{err}, "give an address like alice@example.com or a domain like example.com")
+	}
+	return addr, nil
+}
+
+// exitFor maps the paths' verdicts to the exit status table.
+func exitFor(c *cli.Context, statuses ...autoconfig.Status) error {
+	worst := exitOK
+	for _, s := range statuses {
+		switch s {
+		case autoconfig.StatusBroken, autoconfig.StatusUnknown:
+			worst = max(worst, exitProblem)
+		case autoconfig.StatusWarning:
+			if c.String(flgFailOn) == "warning" {
+				worst = max(worst, exitWarning)
+			}
+		}
+	}
+	if worst == exitOK {
+		return nil
+	}
+	return exitStatus(worst)
+}

@@ -1,0 +1,100 @@
+package commands
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
+	"github.com/postino-mail/postino/autoconfig/resolver"
+	"github.com/postino-mail/postino/probe"
+	"github.com/urfave/cli/v2"
+)
+
+// netSetup is the network side of one run, built once from the flags and
+// shared by discovery and probes so that --resolver, -4/-6 and --ca-file
+// apply everywhere.
+type netSetup struct {
+	resolver resolver.Resolver
+	dialer   *resolver.Dialer
+	roots    *x509.CertPool
+	http     *autoconfig.HTTPOptions
+}
+
+func newNetSetup(c *cli.Context) (*netSetup, error) {
+	var res *resolver.Client
+	var err error
+	if addr := c.String(flgResolver); addr != "" {
+		res, err = resolver.New(addr)
+	} else {
+		res, err = resolver.FromSystem()
+	}
+	if err != nil {
+		return nil, withHint(fmt.Errorf("cannot set up DNS: %w", err), "name a DNS server with --resolver HOST[:PORT]")
+	}
+	family := resolver.Family("")
+	switch {
+	case c.Bool(flgIPv4) && c.Bool(flgIPv6):
+		return nil, usageError{fmt.Errorf("-4 and -6 exclude each other")}
+	case c.Bool(flgIPv4):
+		family = resolver.IPv4
+	case c.Bool(flgIPv6):
+		family = resolver.IPv6
+	}
+	roots, err := rootPool(c.String(flgCAFile))
+	if err != nil {
+		return nil, err
+	}
+	d := &resolver.Dialer{Resolver: res, Family: family}
+	probeTimeout := c.Duration(flgProbeTimeout)
+	client := &http.Client{
+		Timeout: probeTimeout,
+		Transport: &http.Transport{
+			DialContext:           d.DialContext,
+			TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:   probeTimeout,
+			ResponseHeaderTimeout: probeTimeout,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       5 * time.Second,
+			ForceAttemptHTTP2:     true,
+		},
+	}
+	return &netSetup{resolver: res, dialer: d, roots: roots, http: &autoconfig.HTTPOptions{Client: client}}, nil
+}
+
+// prober is the basic probe, dialling and resolving like everything else.
+func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
+	network := "tcp"
+	switch ns.dialer.Family {
+	case resolver.IPv4:
+		network = "tcp4"
+	case resolver.IPv6:
+		network = "tcp6"
+	}
+	return probe.New(&probe.Options{
+		DialContext: ns.dialer.DialContext, Resolve: ns.dialer.Resolve, Network: network,
+		RootCAs: ns.roots, Timeout: timeout,
+	})
+}
+
+// rootPool is the system's trust store plus the CAs in caFile.
+func rootPool(caFile string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if caFile == "" {
+		return pool, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--ca-file: %w", err)}
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usageError{fmt.Errorf("--ca-file %s: no PEM certificate in it", caFile)}
+	}
+	return pool, nil
+}

@@ -1,0 +1,349 @@
+// Package probe knows how to talk to a mail server: it connects to an IMAP,
+// POP3 or SMTP server the way a mail client would, and records what it saw,
+// phase by phase, as an autoconfig.ProbeResult.
+//
+// The pre-authentication conversation (greeting, capabilities, STARTTLS and
+// the capabilities again) is postino's own small code, one file per
+// protocol, because the client libraries hide the greeting, the capabilities
+// before STARTTLS and the TLS state. No credentials are sent.
+//
+// Specifications followed:
+//   - RFC 9051 and RFC 3501 (IMAP greeting, CAPABILITY, STARTTLS, LOGOUT)
+//   - RFC 1939, RFC 2449 and RFC 2595 (POP3 greeting, CAPA, STLS, QUIT)
+//   - RFC 5321 and RFC 3207 (SMTP greeting, EHLO/HELO, STARTTLS, QUIT)
+//   - RFC 8314 (implicit TLS for mail submission and access)
+//   - RFC 8305 (happy eyeballs: racing the addresses of a host)
+//
+// # Deadlines
+//
+// Every probe has one deadline: the earlier of the context's and
+// Options.Timeout after it starts. Every read and write on the connection is
+// bound to it, and cancelling the context interrupts a blocked read at once.
+// Lines and multi-line responses are capped, so a server that talks without
+// end is a protocol error, never a hang.
+//
+// # Certificates
+//
+// A certificate problem does not end a probe: the handshake verifies the
+// certificate itself and records every problem it finds (untrusted chain,
+// wrong name, expired, self-signed) in ProbeResult.TLS and as findings. The
+// probe's status then says whether the protocol works, and
+// ProbeResult.Verified whether it can be trusted.
+package probe
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
+)
+
+// DefaultTimeout is the time one probe may take when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// quitWait bounds the polite goodbye (LOGOUT, QUIT) at the end of a probe:
+// its answer is nice to have, not worth waiting for.
+const quitWait = 500 * time.Millisecond
+
+// Options configure a Prober. A nil *Options is the same as a zero Options.
+type Options struct {
+	// DialContext opens a TCP connection. It is called with network "tcp"
+	// and an address of the form IP:port, once per address tried. Nil means
+	// a net.Dialer. resolver.Dialer's DialContext fits here.
+	DialContext func(ctx context.Context, network, address string) (net.Conn, error)
+	// Resolve returns the A and AAAA addresses of host. Nil means the
+	// system resolver. resolver.Dialer's Resolve fits here. An error
+	// wrapping resolver.ErrNotFound, or a *net.DNSError with IsNotFound, is
+	// reported as ErrorKind "nxdomain".
+	Resolve func(ctx context.Context, host string) ([]net.IP, error)
+	// Network restricts the address families tried: "tcp" (both, the
+	// default), "tcp4" or "tcp6".
+	Network string
+	// RootCAs are the certificate authorities a server certificate must
+	// chain to. Nil means the system roots.
+	RootCAs *x509.CertPool
+	// Timeout bounds one probe, all phases included. Zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// Now is the clock for certificate validity and days left. Nil means
+	// time.Now.
+	Now func() time.Time
+	// EHLOName is the name sent in SMTP EHLO and HELO. Empty means the
+	// address literal of the local end of the connection, such as
+	// "[192.0.2.7]", which is what Thunderbird sends and what RFC 5321
+	// section 4.1.4 allows a client without a meaningful name.
+	EHLOName string
+}
+
+// Prober probes mail servers. It implements autoconfig.Prober. It holds no
+// mutable state, so one Prober may run any number of probes at once.
+type Prober struct {
+	dialContext func(ctx context.Context, network, address string) (net.Conn, error)
+	resolveFn   func(ctx context.Context, host string) ([]net.IP, error)
+	network     string
+	roots       *x509.CertPool
+	timeout     time.Duration
+	now         func() time.Time
+	ehloName    string
+}
+
+var _ autoconfig.Prober = (*Prober)(nil)
+
+// New returns a Prober with the given options; nil means defaults.
+func New(o *Options) *Prober {
+	if o == nil {
+		o = &Options{}
+	}
+	p := &Prober{
+		dialContext: o.DialContext,
+		resolveFn:   o.Resolve,
+		network:     o.Network,
+		roots:       o.RootCAs,
+		timeout:     o.Timeout,
+		now:         o.Now,
+		ehloName:    o.EHLOName,
+	}
+	if p.dialContext == nil {
+		p.dialContext = (&net.Dialer{}).DialContext
+	}
+	if p.network != "tcp4" && p.network != "tcp6" {
+		p.network = "tcp"
+	}
+	if p.timeout <= 0 {
+		p.timeout = DefaultTimeout
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p
+}
+
+func (p *Prober) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	return p.dialContext(ctx, network, addr)
+}
+
+func (p *Prober) resolve(ctx context.Context, host string) ([]net.IP, error) {
+	if p.resolveFn != nil {
+		return p.resolveFn(ctx, host)
+	}
+	return net.DefaultResolver.LookupIP(ctx, "ip", host)
+}
+
+// Probe connects to s, runs the phases its protocol and security call for,
+// and reports what happened. It never returns nil. The status is ok when
+// the server answered its protocol correctly and, for tls and starttls,
+// TLS was established, whatever the certificate's problems.
+func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.ProbeResult {
+	start := time.Now()
+	res := &autoconfig.ProbeResult{}
+	s := &session{p: p, srv: srv, res: res, host: strings.TrimSuffix(srv.Host, ".")}
+	if s.srv.Port == 0 {
+		s.srv.Port = autoconfig.DefaultPort(srv.Protocol, srv.Security)
+	}
+	d := newDialog(srv.Protocol)
+	switch {
+	case d == nil:
+		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "unknown protocol "+quote(string(srv.Protocol))
+		return res
+	case srv.Security != autoconfig.SecurityTLS && srv.Security != autoconfig.SecurityStartTLS && srv.Security != autoconfig.SecurityNone:
+		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "unknown security "+quote(string(srv.Security))
+		return res
+	case s.host == "" || s.srv.Port < 0 || s.srv.Port > 65535:
+		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "no valid host and port to probe"
+		return res
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	s.ctx = ctx
+	if dl, ok := ctx.Deadline(); ok {
+		s.budget = dl.Sub(start)
+	}
+	s.what = "the greeting"
+
+	err := s.run(ctx, d)
+	s.close(d)
+
+	res.Transcript = s.tr.lines()
+	res.Duration = autoconfig.Duration(time.Since(start))
+	if err == nil {
+		res.Status = autoconfig.ProbeOK
+		return res
+	}
+	res.Status = autoconfig.ProbeFailed
+	var pe *probeError
+	if errors.As(err, &pe) {
+		res.ErrorKind, res.Error = pe.kind, pe.msg
+	} else {
+		res.ErrorKind, res.Error = netKind(ctx, err), err.Error()
+	}
+	return res
+}
+
+// session is one probe: one server, one connection, one result. It is used
+// by one goroutine (the greeting sniffer only touches its own connection
+// and the read deadline of raw).
+type session struct {
+	p      *Prober
+	srv    autoconfig.Server
+	host   string // srv.Host without a trailing dot
+	res    *autoconfig.ProbeResult
+	ctx    context.Context
+	budget time.Duration // the probe's whole time, for messages
+
+	addr     string   // the remote ip:port connected to
+	raw      net.Conn // the TCP connection
+	lineConn          // the conversation on raw or on TLS over it
+	unbind   func() bool
+	broken   bool // the connection can no longer carry a polite goodbye
+
+	sniffTLS atomic.Bool // a second connection showed the port speaks implicit TLS
+}
+
+func (s *session) run(ctx context.Context, d dialog) error {
+	ips, err := s.resolve(ctx)
+	if err != nil {
+		return err
+	}
+	conn, err := s.connect(ctx, ips)
+	if err != nil {
+		return err
+	}
+	s.raw = conn
+	s.unbind = bindContext(ctx, conn)
+	s.setConn(conn, false)
+	if s.srv.Security == autoconfig.SecurityTLS {
+		if err := s.phase(autoconfig.PhaseTLS, func(ph *autoconfig.Phase) error {
+			return s.handshake(ctx, ph)
+		}); err != nil {
+			return err
+		}
+	}
+	return s.converse(ctx, d)
+}
+
+// converse runs the protocol's phases: greeting, capabilities and, for
+// STARTTLS, the upgrade and the capabilities again.
+func (s *session) converse(ctx context.Context, d dialog) error {
+	err := s.phase(autoconfig.PhaseGreeting, func(ph *autoconfig.Phase) error {
+		if err := s.awaitGreeting(ctx); err != nil {
+			return err
+		}
+		err := d.greeting(s)
+		ph.Detail = printable(firstLine(s.res.Greeting), 120)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	caps, err := s.capabilities(d)
+	if err != nil {
+		return err
+	}
+	if s.srv.Security == autoconfig.SecurityStartTLS {
+		advertised := d.hasStartTLS(caps)
+		if d.plaintextAuth(caps) {
+			s.addFinding(authBeforeTLSFinding(s.srv, d))
+		}
+		err := s.phase(autoconfig.PhaseStartTLS, func(ph *autoconfig.Phase) error {
+			if err := d.startTLS(s); err != nil {
+				return err
+			}
+			if n := s.r.Buffered(); n > 0 {
+				// RFC 3207 section 4.2, RFC 2595 section 3.1: nothing may
+				// follow the reply before the handshake. Data here is a
+				// server bug or an injection attack (CVE-2011-0411).
+				return failf(KindProtocol, "the server sent %d bytes after its STARTTLS reply, before the TLS handshake (a server bug, or someone injecting commands)", n)
+			}
+			return s.handshake(ctx, ph)
+		})
+		switch {
+		case err != nil && !advertised && kindOf(err) == KindStartTLSRefused:
+			f := starttlsMissingFinding(s.srv, d, caps, false)
+			s.addFinding(f)
+			return &probeError{kind: KindStartTLSMissing, msg: f.Message + "; " + err.(*probeError).msg}
+		case err != nil:
+			return err
+		case !advertised:
+			s.addFinding(starttlsMissingFinding(s.srv, d, caps, true))
+		}
+		if caps, err = s.capabilities(d); err != nil {
+			return err
+		}
+	}
+	s.res.Capabilities = caps
+	s.res.SASL = d.mechanisms(caps)
+	return nil
+}
+
+func (s *session) capabilities(d dialog) ([]string, error) {
+	var caps []string
+	err := s.phase(autoconfig.PhaseCapabilities, func(ph *autoconfig.Phase) error {
+		var err error
+		var note string
+		caps, note, err = d.capabilities(s)
+		ph.Detail = printable(strings.Join(caps, " "), 200)
+		if note != "" {
+			ph.Detail = note + "; " + ph.Detail
+		}
+		return err
+	})
+	return caps, err
+}
+
+// phase runs fn as one timed phase and records it.
+func (s *session) phase(name string, fn func(ph *autoconfig.Phase) error) error {
+	ph := autoconfig.Phase{Name: name, Address: s.addr}
+	start := time.Now()
+	err := fn(&ph)
+	ph.Duration = autoconfig.Duration(time.Since(start))
+	ph.OK = err == nil
+	if err != nil && ph.Detail == "" {
+		var pe *probeError
+		if errors.As(err, &pe) {
+			ph.Detail = pe.msg
+		} else {
+			ph.Detail = err.Error()
+		}
+	}
+	s.res.Phases = append(s.res.Phases, ph)
+	return err
+}
+
+func (s *session) addFinding(f autoconfig.Finding) {
+	s.res.Findings = append(s.res.Findings, f)
+}
+
+// close says goodbye when the connection is still in a state to carry it,
+// without waiting long for the answer, and closes the connection.
+func (s *session) close(d dialog) {
+	if s.raw == nil {
+		return
+	}
+	if !s.broken && s.ctx.Err() == nil {
+		dl := time.Now().Add(quitWait)
+		if ctxDL, ok := s.ctx.Deadline(); ok && ctxDL.Before(dl) {
+			dl = ctxDL
+		}
+		s.raw.SetDeadline(dl)
+		s.what = "the reply to the goodbye"
+		d.quit(s)
+	}
+	s.conn.Close()
+	s.raw.Close()
+	s.unbind()
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func quote(s string) string { return `"` + printable(s, 80) + `"` }
