@@ -109,7 +109,13 @@ func (r *autodiscoverRun) chain() {
 	if !ok {
 		return
 	}
+	asked := map[string]bool{} // address and URL pairs, to stop loops early
 	for addrRedirects := 0; ; {
+		if asked[cur.String()+" "+target] {
+			failHTTPLookup(&r.lk, fmt.Errorf("%w: %s asked again about %s", errRedirectLoop, target, cur))
+			return
+		}
+		asked[cur.String()+" "+target] = true
 		if r.hops > maxAutodiscoverHops {
 			failHTTPLookup(&r.lk, fmt.Errorf("%w: more than %d autodiscover hops", errTooManyRedirects, maxAutodiscoverHops))
 			return
@@ -130,13 +136,14 @@ func (r *autodiscoverRun) chain() {
 			}
 			return
 		}
-		noteContentType(&r.lk, res.contentType)
+		xmlType := noteContentType(&r.lk, res.contentType)
 		ad, err := ParseAutodiscover(res.body, cur)
 		if err != nil {
 			failHTTPLookup(&r.lk, err)
 			if errors.Is(err, ErrNoConfig) {
 				r.lk.Outcome, r.lk.ErrorKind = OutcomeNone, ""
 			}
+			notWebPage(&r.lk, err, xmlType, res.body)
 			return
 		}
 		r.lk.Notes = append(r.lk.Notes, ad.Notes...)

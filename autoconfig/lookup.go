@@ -15,6 +15,16 @@ const (
 	SourceGuess          Source = "guess"
 )
 
+// KnownSource reports whether s names a discovery source.
+func KnownSource(s Source) bool {
+	switch s {
+	case SourceSRV, SourceAutoconfig, SourceWellKnown, SourceAutoconfigHTTP, SourceISPDB,
+		SourceMX, SourceAutodiscover, SourceProviders, SourceGuess:
+		return true
+	}
+	return false
+}
+
 // Outcome of one lookup.
 type Outcome string
 

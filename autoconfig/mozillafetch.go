@@ -64,12 +64,7 @@ func LookupMozilla(ctx context.Context, src Source, url string, addr Address, ow
 	cfg, err := ParseMozilla(res.body, addr)
 	if err != nil {
 		failHTTPLookup(&lk, err)
-		// A web site that answers every path with its home page has
-		// published nothing; that is not a broken config.
-		if errors.Is(err, ErrSyntax) && !xmlType && looksLikeHTML(res.body) {
-			lk.Outcome = OutcomeNone
-			lk.Error = "the server answered with a web page, not a clientConfig document"
-		}
+		notWebPage(&lk, err, xmlType, res.body)
 		return lk, nil
 	}
 	lk.Outcome = OutcomeFound
@@ -108,7 +103,14 @@ func noteContentType(lk *Lookup, ct string) bool {
 	return false
 }
 
-func looksLikeHTML(b []byte) bool {
-	head := bytes.ToLower(b[:min(len(b), 512)])
-	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
+// notWebPage turns a parse failure of an HTML page into outcome none: a
+// web site that answers every path with its home page has published
+// nothing, which is not a broken config.
+func notWebPage(lk *Lookup, err error, xmlType bool, body []byte) {
+	head := bytes.ToLower(body[:min(len(body), 512)])
+	if errors.Is(err, ErrSyntax) && !xmlType &&
+		(bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))) {
+		lk.Outcome = OutcomeNone
+		lk.Error = "the server answered with a web page, not a config document"
+	}
 }

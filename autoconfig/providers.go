@@ -74,7 +74,7 @@ func (p *Provider) servers(addr Address) []Server {
 	var out []Server
 	for _, list := range [][]Server{p.Incoming, p.Outgoing} {
 		for _, s := range list {
-			s.Username = fillUsername(s.Username, addr)
+			s.Username, _ = expandPlaceholders(s.Username, addr)
 			out = append(out, s)
 		}
 	}
@@ -104,14 +104,4 @@ func (db *ProviderDB) lookupMX(addr Address, mxHost string) (Lookup, bool) {
 	lk := Lookup{Source: SourceMX, Query: "built-in provider database: MX " + mxHost, Outcome: OutcomeFound, Servers: p.servers(addr)}
 	lk.Notes = append([]string{"the MX host " + mxHost + " belongs to " + p.DisplayName}, p.Hints...)
 	return lk, true
-}
-
-// fillUsername replaces the autoconfig placeholders that addr can
-// fill; with a bare domain the local part stays a visible placeholder.
-func fillUsername(s string, addr Address) string {
-	if addr.HasLocal() {
-		s = strings.ReplaceAll(s, "%EMAILADDRESS%", addr.String())
-		s = strings.ReplaceAll(s, "%EMAILLOCALPART%", addr.Local)
-	}
-	return strings.ReplaceAll(s, "%EMAILDOMAIN%", addr.Domain)
 }

@@ -61,7 +61,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "Print the version and exit."}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, info.versionString()) }
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "postino",
 		Usage:                "find, test and write email account settings",
 		Version:              info.versionString(),
@@ -74,10 +74,22 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		Commands: []*cli.Command{
 			discoverCommand(),
 		},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError{fmt.Errorf("unknown command %q", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
 		},
 	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = onUsageError
+	}
+	return app
 }
+
+// onUsageError turns urfave's usage errors into ours, so they print as one
+// "postino: error:" line with a hint instead of the whole help text.
+func onUsageError(c *cli.Context, err error, _ bool) error { return usageError{err} }
 
 func buildInfo(c *cli.Context) BuildInfo { return c.App.Metadata["info"].(BuildInfo) }

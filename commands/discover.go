@@ -52,6 +52,9 @@ func runDiscover(c *cli.Context) error {
 		Concurrency:  c.Int(flgConcurrency),
 	}
 	for _, s := range c.StringSlice(flgSkip) {
+		if !autoconfig.KnownSource(autoconfig.Source(s)) {
+			return usageError{fmt.Errorf("--skip %q: not a source", s)}
+		}
 		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
 	}
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))

@@ -30,6 +30,9 @@ func newOutput(c *cli.Context) (*output, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--format %q: want text or json", o.format)}
 	}
+	if f := c.String(flgFailOn); f != "error" && f != "warning" {
+		return nil, usageError{fmt.Errorf("--fail-on %q: want error or warning", f)}
+	}
 	colour := isTerminal(o.w) && !c.Bool(flgNoColor) && os.Getenv("NO_COLOR") == ""
 	o.pal = newPalette(colour)
 	o.errTTY = isTerminal(o.errw)

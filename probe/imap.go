@@ -22,7 +22,7 @@ func (d *imapDialog) greeting(s *session) error {
 	if err != nil {
 		return err
 	}
-	s.res.Greeting = printable(line, 1024)
+	s.res.Greeting = printableLines([]string{line}, 1024)
 	switch {
 	case hasPrefixFold(line, "* OK"):
 	case hasPrefixFold(line, "* PREAUTH"):

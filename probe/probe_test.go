@@ -120,13 +120,18 @@ func TestCertificateProblems(t *testing.T) {
 	now := time.Now()
 	tests := []struct {
 		name      string
+		clock     time.Duration // how far the prober's clock is ahead
 		cfg       func(t *testing.T) *tls.Config
 		wantCodes []string
 		check     func(t *testing.T, tl *autoconfig.TLSInfo)
 	}{{
-		name: "expired",
+		// The clock runs 3 days and 2 hours ahead: the test CA is
+		// only valid from an hour ago, so the certificate cannot have
+		// expired in the past.
+		name:  "expired",
+		clock: 3*24*time.Hour + 2*time.Hour,
 		cfg: func(t *testing.T) *tls.Config {
-			return leaf(t, probetest.LeafOptions{NotBefore: now.Add(-100 * 24 * time.Hour), NotAfter: now.Add(-3*24*time.Hour - time.Hour)}, testHost)
+			return leaf(t, probetest.LeafOptions{NotAfter: now.Add(time.Hour)}, testHost)
 		},
 		wantCodes: []string{probe.CodeCertExpired},
 		check: func(t *testing.T, tl *autoconfig.TLSInfo) {
@@ -149,8 +154,10 @@ func TestCertificateProblems(t *testing.T) {
 			}
 		},
 	}, {
-		name:      "wrong name",
-		cfg:       func(t *testing.T) *tls.Config { return leaf(t, probetest.LeafOptions{}, "other.example.test", "127.0.0.1") },
+		name: "wrong name",
+		cfg: func(t *testing.T) *tls.Config {
+			return leaf(t, probetest.LeafOptions{}, "other.example.test", "127.0.0.1")
+		},
 		wantCodes: []string{probe.CodeNameMismatch},
 		check: func(t *testing.T, tl *autoconfig.TLSInfo) {
 			if tl.NameValid || !tl.ChainValid {
@@ -187,11 +194,11 @@ func TestCertificateProblems(t *testing.T) {
 	}, {
 		name: "everything wrong",
 		cfg: func(t *testing.T) *tls.Config {
-			return leaf(t, probetest.LeafOptions{SelfSigned: true, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-24 * time.Hour)}, "other.example.test")
+			return leaf(t, probetest.LeafOptions{SelfSigned: true, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-30 * time.Minute)}, "other.example.test")
 		},
 		wantCodes: []string{probe.CodeCertExpired, probe.CodeNameMismatch, probe.CodeSelfSigned},
 		check: func(t *testing.T, tl *autoconfig.TLSInfo) {
-			if len(tl.Problems) != 3 {
+			if len(tl.Problems) != 3 || !strings.Contains(tl.Problems[2], "expired less than a day ago") {
 				t.Errorf("problems = %q, want 3", tl.Problems)
 			}
 		},
@@ -212,7 +219,14 @@ func TestCertificateProblems(t *testing.T) {
 						port = probetest.StartSMTP(t, probetest.SMTPOptions{TLS: mode, TLSConfig: tt.cfg(t)}).Port()
 					}
 					srv := server(p, sec, port)
-					res := run(t, 5*time.Second, srv)
+					prober := probe.New(&probe.Options{Resolve: fakeResolve, RootCAs: testCA().Pool(), Timeout: 5 * time.Second,
+						Now: func() time.Time { return time.Now().Add(tt.clock) }})
+					res := prober.Probe(context.Background(), srv)
+					t.Cleanup(func() {
+						if t.Failed() {
+							logResult(t, res)
+						}
+					})
 					if res.Status != autoconfig.ProbeOK {
 						t.Fatalf("status = %s (%s), want ok: a certificate problem must not fail the probe", res.Status, res.Error)
 					}
@@ -402,7 +416,7 @@ func TestTarpit(t *testing.T) {
 			if sec == secTLS {
 				phase = "tls"
 			}
-			wantFailure(t, res, probe.KindTimeout, phase, "no answer within 1s")
+			wantFailure(t, res, probe.KindTimeout, phase, "within 1s")
 		})
 	}
 }
@@ -564,9 +578,10 @@ func TestIMAPLiteralInResponse(t *testing.T) {
 	t.Parallel()
 	s := probetest.StartScript(t,
 		probetest.Step{Send: "* OK ready"},
-		probetest.Step{Expect: "a1 CAPABILITY", Send: "* ID (\"name\" {5}\r\nDovec)\n* CAPABILITY IMAP4rev1 STARTTLS\n{tag} OK done"},
+		probetest.Step{Expect: "a1 CAPABILITY", Send: "* ID (\"name\" {5}\r\nDovec)\n* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\n{tag} OK done"},
 		probetest.Step{Expect: "a2 STARTTLS", Send: "{tag} OK begin", TLS: goodCert()},
 		probetest.Step{Expect: "a3 CAPABILITY", Send: "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2\n{tag} OK done"},
+		probetest.Step{Expect: "a4 LOGOUT", Send: "* BYE\n{tag} OK bye", Close: true},
 	)
 	res := run(t, 5*time.Second, server(imap, secStartTLS, s.Port()))
 	if res.Status != autoconfig.ProbeOK {

@@ -65,7 +65,7 @@ func (d *smtpDialog) greeting(s *session) error {
 	}
 	c, last, _, ok := parseReplyLine(first)
 	if !ok {
-		s.res.Greeting = printable(first, 1024)
+		s.res.Greeting = printableLines([]string{first}, 1024)
 		return notProtocol(s, first, "SMTP")
 	}
 	raw := []string{first}
@@ -77,11 +77,11 @@ func (d *smtpDialog) greeting(s *session) error {
 		raw = append(raw, line)
 		var c2 int
 		if c2, last, _, ok = parseReplyLine(line); !ok || c2 != c {
-			s.res.Greeting = printable(strings.Join(raw, "\n"), 1024)
+			s.res.Greeting = printableLines(raw, 1024)
 			return failf(KindProtocol, "malformed SMTP greeting line %s", quote(line))
 		}
 	}
-	s.res.Greeting = printable(strings.Join(raw, "\n"), 1024)
+	s.res.Greeting = printableLines(raw, 1024)
 	switch {
 	case c == 220:
 		return nil

@@ -161,8 +161,11 @@ func inspectCert(cs tls.ConnectionState, host string, roots *x509.CertPool, now 
 		problem(p, nameMismatchFinding(srv, p, host, leaf))
 	}
 	if info.Expired {
-		days := int(now.Sub(leaf.NotAfter).Hours() / 24)
-		p := fmt.Sprintf("certificate expired %s ago (%s)", plural(days, "day"), leaf.NotAfter.UTC().Format(time.DateOnly))
+		ago := "less than a day"
+		if days := int(now.Sub(leaf.NotAfter).Hours() / 24); days > 0 {
+			ago = plural(days, "day")
+		}
+		p := fmt.Sprintf("certificate expired %s ago (%s)", ago, leaf.NotAfter.UTC().Format(time.DateOnly))
 		problem(p, expiredFinding(srv, p))
 	}
 	if notYet {

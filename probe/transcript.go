@@ -76,3 +76,13 @@ func printable(s string, max int) string {
 	}
 	return b.String()
 }
+
+// printableLines joins lines with "\n", each made printable and cut at max
+// bytes.
+func printableLines(lines []string, max int) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = printable(l, max)
+	}
+	return strings.Join(out, "\n")
+}

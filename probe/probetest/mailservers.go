@@ -30,6 +30,11 @@ var (
 // on Debian.
 const MailInstallHint = "sudo scripts/install-deps.sh  (or: DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-core dovecot-imapd dovecot-pop3d postfix, with postfix/main_mailer_type preseeded to \"No configuration\")"
 
+// ErrMailAddrInUse is wrapped by the errors of StartMailServers and
+// StartPostfix when one of the addresses is taken (another instance, a
+// system daemon); a caller may retry on other addresses.
+var ErrMailAddrInUse = errors.New("mail server address already in use")
+
 // mailStartTimeout bounds how long a daemon may take to open its ports.
 const mailStartTimeout = 20 * time.Second
 
@@ -193,6 +198,8 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 			o.Hostname = "mail." + d
 		}
 	}
+	t0 := time.Now()
+	dbg := func(w string) { fmt.Fprintln(os.Stderr, "DEBUG", w, time.Since(t0)) }
 	m := &MailServers{o: o}
 	if m.mailID, err = mailLookupIDs(); err != nil {
 		return nil, err
@@ -208,8 +215,9 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 		}
 	}
 	if len(busy) > 0 {
-		return nil, fmt.Errorf("mail servers: something already listens on %s (a system dovecot/postfix? stop it: scripts/install-deps.sh does)", strings.Join(busy, ", "))
+		return nil, fmt.Errorf("%w: something already listens on %s (a system dovecot/postfix? stop it: scripts/install-deps.sh does)", ErrMailAddrInUse, strings.Join(busy, ", "))
 	}
+	dbg("mailMakeTraversable(")
 	if err := mailMakeTraversable(o.Dir); err != nil {
 		return nil, err
 	}
@@ -237,6 +245,7 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 			m.Close()
 		}
 	}()
+	dbg("m.writeMaildirs(); e")
 	if err := m.writeMaildirs(); err != nil {
 		return nil, err
 	}
@@ -246,12 +255,15 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := m.writePostfixConfig(); err != nil {
 		return nil, err
 	}
+	dbg("m.startDovecot(); er")
 	if err := m.startDovecot(); err != nil {
 		return nil, err
 	}
+	dbg("m.StartPostfix(); er")
 	if err := m.StartPostfix(); err != nil {
 		return nil, err
 	}
+	dbg("end")
 	return m, nil
 }
 
@@ -518,6 +530,9 @@ func (p *mailProc) failure(what string) error {
 		if t := mailTail(f, 25); t != "" {
 			fmt.Fprintf(&b, "\n--- last lines of %s ---\n%s", f, t)
 		}
+	}
+	if strings.Contains(b.String(), "Address already in use") {
+		return fmt.Errorf("%w: %s", ErrMailAddrInUse, b.String())
 	}
 	return errors.New(b.String())
 }

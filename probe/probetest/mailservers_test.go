@@ -3,6 +3,7 @@ package probetest
 import (
 	"crypto/tls"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"net/smtp"
@@ -14,9 +15,12 @@ import (
 	"time"
 )
 
-// The mail server tests use 127.0.10.0/24; other tests in this package
-// must pick other addresses.
-var mailTestAddrs = []string{"127.0.10.1", "127.0.10.2"}
+// The mail server tests use pairs of addresses in 127.0.10.0/24 (the first
+// free pair: a concurrent "go test" run may hold one); other tests in this
+// package must pick other addresses.
+func mailTestAddrPair(i int) []string {
+	return []string{fmt.Sprintf("127.0.10.%d", 10*i+1), fmt.Sprintf("127.0.10.%d", 10*i+2)}
+}
 
 const mailTestHost = "mail.example.test"
 
@@ -26,9 +30,11 @@ var (
 )
 
 type mailTestWorld struct {
-	m   *MailServers
-	dir string
-	tls *tls.Config
+	m      *MailServers
+	dir    string
+	addrs  []string
+	unused string // an address near addrs where nothing may listen
+	tls    *tls.Config
 }
 
 func startMailTestWorld(t *testing.T) *mailTestWorld {
@@ -47,17 +53,38 @@ func startMailTestWorld(t *testing.T) *mailTestWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(tmp, "servers")
-	start := time.Now()
-	m := StartMailServersT(t, MailServerOptions{
-		Dir:      dir,
-		Addrs:    mailTestAddrs,
-		CertFile: certFile,
-		KeyFile:  keyFile,
-		Users:    []MailUser{mailAlice, mailBob},
-	})
-	t.Logf("mail servers started in %v", time.Since(start).Round(time.Millisecond))
-	return &mailTestWorld{m: m, dir: dir, tls: &tls.Config{RootCAs: ca.Pool(), ServerName: mailTestHost}}
+	for i := 0; i < 10; i++ {
+		w := &mailTestWorld{
+			dir:    filepath.Join(tmp, fmt.Sprintf("servers%d", i)),
+			addrs:  mailTestAddrPair(i),
+			unused: fmt.Sprintf("127.0.10.%d", 10*i+3),
+			tls:    &tls.Config{RootCAs: ca.Pool(), ServerName: mailTestHost},
+		}
+		start := time.Now()
+		w.m, err = StartMailServers(MailServerOptions{
+			Dir:      w.dir,
+			Addrs:    w.addrs,
+			CertFile: certFile,
+			KeyFile:  keyFile,
+			Users:    []MailUser{mailAlice, mailBob},
+		})
+		if errors.Is(err, ErrMailAddrInUse) {
+			t.Logf("addresses %v taken, trying the next ones: %v", w.addrs, err)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("mail servers started on %v in %v", w.addrs, time.Since(start).Round(time.Millisecond))
+		t.Cleanup(func() {
+			if err := w.m.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+		return w
+	}
+	t.Fatal("no free address pair in 127.0.10.0/24")
+	return nil
 }
 
 // mailLineConn is a line-oriented client for IMAP and POP3.
@@ -165,7 +192,7 @@ func smtpClient(t *testing.T, c net.Conn) *smtp.Client {
 func TestMailServers(t *testing.T) {
 	w := startMailTestWorld(t)
 
-	for _, addr := range mailTestAddrs {
+	for _, addr := range w.addrs {
 		t.Run("imaps/"+addr, func(t *testing.T) {
 			c := newMailLineConn(t, mailDialTLS(t, w.tls, addr, 993))
 			defer c.conn.Close()
@@ -318,21 +345,21 @@ func TestMailServers(t *testing.T) {
 
 	t.Run("only-the-given-addresses", func(t *testing.T) {
 		for _, p := range append(append([]int{}, DovecotPorts...), PostfixPorts...) {
-			if mailDialOK("127.0.10.3", p) {
-				t.Errorf("127.0.10.3:%d accepts connections: something bound a wildcard address", p)
+			if mailDialOK(w.unused, p) {
+				t.Errorf("%s:%d accepts connections: something bound a wildcard address", w.unused, p)
 			}
 		}
 	})
 
 	t.Run("round-trip", func(t *testing.T) {
-		mailRoundTrip(t, w, mailTestAddrs[0], mailAlice, mailBob)
+		mailRoundTrip(t, w, w.addrs[0], mailAlice, mailBob)
 	})
 
 	t.Run("stop-start-postfix", func(t *testing.T) {
 		if err := w.m.StopPostfix(); err != nil {
 			t.Fatal(err)
 		}
-		for _, addr := range mailTestAddrs {
+		for _, addr := range w.addrs {
 			for _, p := range PostfixPorts {
 				if c, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(p)), 5*time.Second); err == nil {
 					c.Close()
@@ -346,13 +373,13 @@ func TestMailServers(t *testing.T) {
 		if err := w.m.StartPostfix(); err != nil {
 			t.Fatal(err)
 		}
-		sc := smtpClient(t, mailDialTLS(t, w.tls, mailTestAddrs[1], 465))
+		sc := smtpClient(t, mailDialTLS(t, w.tls, w.addrs[1], 465))
 		if err := sc.Auth(smtp.PlainAuth("", mailAlice.Address, mailAlice.Password, mailTestHost)); err != nil {
 			t.Fatalf("AUTH after restart: %v", err)
 		}
 		sc.Quit()
 		// The queue survives the restart: mail still flows.
-		mailRoundTrip(t, w, mailTestAddrs[1], mailBob, mailAlice)
+		mailRoundTrip(t, w, w.addrs[1], mailBob, mailAlice)
 	})
 
 	t.Run("close", func(t *testing.T) {
@@ -362,7 +389,7 @@ func TestMailServers(t *testing.T) {
 		if left := MailProcesses(w.dir); len(left) > 0 {
 			t.Errorf("processes left after Close:\n%s", strings.Join(left, "\n"))
 		}
-		for _, addr := range mailTestAddrs {
+		for _, addr := range w.addrs {
 			for _, p := range append(append([]int{}, DovecotPorts...), PostfixPorts...) {
 				if mailDialOK(addr, p) {
 					t.Errorf("%s:%d still accepts connections after Close", addr, p)

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 func (m *MailServers) postfixConfDir() string { return filepath.Join(m.o.Dir, "postfix") }
@@ -157,18 +158,23 @@ postlog    unix-dgram n - n - 1 postlogd
 	return mailWriteFile(filepath.Join(conf, "master.cf"), masterCf.String(), 0o644)
 }
 
-// postfixMaster finds Postfix's master daemon (daemon_directory/master).
+// postfixMaster finds Postfix's master daemon (daemon_directory/master):
+// the usual places first, postconf (which costs a process) only if none.
 func (m *MailServers) postfixMaster() (string, error) {
+	for _, p := range []string{"/usr/lib/postfix/sbin/master", "/usr/libexec/postfix/master", "/usr/lib/postfix/master"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, nil
+		}
+	}
 	postconf, err := mailLookPath("postconf")
 	if err != nil {
 		return "", err
 	}
 	out, err := exec.Command(postconf, "-c", m.postfixConfDir(), "-h", "daemon_directory").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		dir = "/usr/lib/postfix/sbin"
+	if err != nil {
+		return "", fmt.Errorf("postfix: postconf daemon_directory: %w", err)
 	}
-	master := filepath.Join(dir, "master")
+	master := filepath.Join(strings.TrimSpace(string(out)), "master")
 	if _, err := os.Stat(master); err != nil {
 		return "", fmt.Errorf("postfix: master daemon: %w", err)
 	}
@@ -205,6 +211,8 @@ func (m *MailServers) StartPostfix() error {
 	}
 	m.postfix = p
 	m.mu.Unlock()
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "DEBUG pf wait", time.Since(t0)) }()
 	if err := p.waitListening(m.o.Addrs, PostfixPorts); err != nil {
 		m.mu.Lock()
 		if m.postfix == p {
