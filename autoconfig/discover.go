@@ -186,6 +186,11 @@ func (e *engine) handle(ev event) {
 		if e.stoppedEarly && c.Probe.Status != ProbeOK {
 			c.Probe = &ProbeResult{Status: ProbeSkipped, Error: "not needed: a better candidate was verified"}
 		}
+		if len(c.Auth) == 0 {
+			if c.Auth = authFromProbe(c.Protocol, c.Probe); len(c.Auth) > 0 {
+				c.Notes = append(c.Notes, "authentication read from the server's capabilities: no source stated it")
+			}
+		}
 		if e.o.Progress != nil {
 			e.o.Progress(nil, c)
 		}
@@ -261,7 +266,8 @@ func merge(c *Candidate, s Server, lk Lookup, pref int) {
 	switch {
 	case c.Username == "":
 		c.Username = s.Username
-	case s.Username != "" && s.Username != c.Username:
+	case s.Username != "" && s.Username != c.Username && lk.Source != SourceGuess:
+		// A guess only assumes the full address; it states nothing.
 		c.Notes = append(c.Notes, fmt.Sprintf("%s gives the username as %q, %s as %q", lk.Source, s.Username, c.Sources[0], c.Username))
 	}
 	switch {

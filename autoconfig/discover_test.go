@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -223,8 +224,8 @@ func TestDiscoverDisagreementAndUsernameNotes(t *testing.T) {
 			imap = &res.Incoming.Candidates[i]
 		}
 	}
-	if imap == nil || len(imap.Sources) != 2 || len(imap.Notes) == 0 {
-		t.Fatalf("imap candidate %+v: want two sources and a note on the username", imap)
+	if imap == nil || len(imap.Sources) < 2 || !strings.Contains(strings.Join(imap.Notes, "\n"), `providers as "alice"`) {
+		t.Fatalf("imap candidate sources %v notes %q: want two sources and a note on the username", imap.Sources, imap.Notes)
 	}
 	disagree := false
 	for _, f := range res.Findings {
@@ -296,5 +297,30 @@ func TestTopMX(t *testing.T) {
 	got = topMX([]resolver.MX{{Host: "b.example", Pref: 10}, {Host: "a.example", Pref: 10}})
 	if len(got) != 2 || got[0] != "a.example" {
 		t.Errorf("topMX = %v, want both, sorted", got)
+	}
+}
+
+func TestAuthFromProbe(t *testing.T) {
+	cases := []struct {
+		p    Protocol
+		r    *ProbeResult
+		want string
+	}{
+		{IMAP, &ProbeResult{Status: ProbeOK, SASL: []string{"PLAIN", "SCRAM-SHA-256", "XOAUTH2"}}, "password-encrypted password-cleartext oauth2"},
+		{IMAP, &ProbeResult{Status: ProbeOK, Capabilities: []string{"IMAP4rev1", "LOGINDISABLED"}}, ""},
+		{IMAP, &ProbeResult{Status: ProbeOK, Capabilities: []string{"IMAP4rev1"}}, "password-cleartext"},
+		{POP3, &ProbeResult{Status: ProbeOK, Capabilities: []string{"USER", "UIDL"}}, "password-cleartext"},
+		{SMTP, &ProbeResult{Status: ProbeOK, SASL: []string{"login"}}, "password-cleartext"},
+		{SMTP, &ProbeResult{Status: ProbeOK}, ""},
+		{SMTP, &ProbeResult{Status: ProbeFailed, SASL: []string{"PLAIN"}}, ""},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, m := range authFromProbe(c.p, c.r) {
+			got = append(got, string(m))
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("authFromProbe(%s, %+v) = %q, want %q", c.p, c.r, g, c.want)
+		}
 	}
 }

@@ -198,8 +198,6 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 			o.Hostname = "mail." + d
 		}
 	}
-	t0 := time.Now()
-	dbg := func(w string) { fmt.Fprintln(os.Stderr, "DEBUG", w, time.Since(t0)) }
 	m := &MailServers{o: o}
 	if m.mailID, err = mailLookupIDs(); err != nil {
 		return nil, err
@@ -217,7 +215,6 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if len(busy) > 0 {
 		return nil, fmt.Errorf("%w: something already listens on %s (a system dovecot/postfix? stop it: scripts/install-deps.sh does)", ErrMailAddrInUse, strings.Join(busy, ", "))
 	}
-	dbg("mailMakeTraversable(")
 	if err := mailMakeTraversable(o.Dir); err != nil {
 		return nil, err
 	}
@@ -245,7 +242,6 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 			m.Close()
 		}
 	}()
-	dbg("m.writeMaildirs(); e")
 	if err := m.writeMaildirs(); err != nil {
 		return nil, err
 	}
@@ -255,15 +251,12 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := m.writePostfixConfig(); err != nil {
 		return nil, err
 	}
-	dbg("m.startDovecot(); er")
 	if err := m.startDovecot(); err != nil {
 		return nil, err
 	}
-	dbg("m.StartPostfix(); er")
 	if err := m.StartPostfix(); err != nil {
 		return nil, err
 	}
-	dbg("end")
 	return m, nil
 }
 

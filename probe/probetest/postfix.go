@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 func (m *MailServers) postfixConfDir() string { return filepath.Join(m.o.Dir, "postfix") }
@@ -211,8 +210,6 @@ func (m *MailServers) StartPostfix() error {
 	}
 	m.postfix = p
 	m.mu.Unlock()
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "DEBUG pf wait", time.Since(t0)) }()
 	if err := p.waitListening(m.o.Addrs, PostfixPorts); err != nil {
 		m.mu.Lock()
 		if m.postfix == p {
