@@ -375,8 +375,16 @@ func (e *engine) result() *Result {
 		return a.Query < b.Query
 	})
 	res.Lookups = e.lookups
+	seen := map[Finding]bool{}
 	for _, lk := range e.lookups {
-		res.Findings = append(res.Findings, lk.Findings...)
+		for _, f := range lk.Findings {
+			// The same answer reached by several methods (autodiscover's
+			// four URLs) reports its problems once.
+			if !seen[f] {
+				seen[f] = true
+				res.Findings = append(res.Findings, f)
+			}
+		}
 	}
 	var in, out []Candidate
 	for _, key := range e.order {

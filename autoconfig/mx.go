@@ -106,7 +106,10 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 	var mu sync.Mutex
 	var fns []func()
 	for _, d := range derived {
-		acURL := "https://autoconfig." + d + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
+		acURL := "https://autoconfig." + d + "/mail/config-v1.1.xml"
+		if addr.HasLocal() {
+			acURL += "?emailaddress=" + escapeEmailQuery(addr.String())
+		}
 		dbURL := o.ISPDBURL + url.PathEscape(d)
 		for _, u := range []struct{ url, owner string }{{acURL, d}, {dbURL, ""}} {
 			fns = append(fns, func() {

@@ -61,6 +61,16 @@ func kindOf(err error) string {
 	return ""
 }
 
+// errMsg is the message of a probe error for a person, without the package
+// prefix.
+func errMsg(err error) string {
+	var pe *probeError
+	if errors.As(err, &pe) {
+		return pe.msg
+	}
+	return err.Error()
+}
+
 // errLineTooLong and errResponseTooLong end a conversation with a server that
 // sends without end.
 var (

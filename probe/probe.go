@@ -34,7 +34,6 @@ package probe
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -176,11 +175,9 @@ func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.P
 		return res
 	}
 	res.Status = autoconfig.ProbeFailed
-	var pe *probeError
-	if errors.As(err, &pe) {
-		res.ErrorKind, res.Error = pe.kind, pe.msg
-	} else {
-		res.ErrorKind, res.Error = netKind(ctx, err), err.Error()
+	res.ErrorKind, res.Error = kindOf(err), errMsg(err)
+	if res.ErrorKind == "" {
+		res.ErrorKind = netKind(ctx, err)
 	}
 	return res
 }
@@ -250,23 +247,28 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 		if d.plaintextAuth(caps) {
 			s.addFinding(authBeforeTLSFinding(s.srv, d))
 		}
+		accepted := false
 		err := s.phase(autoconfig.PhaseStartTLS, func(ph *autoconfig.Phase) error {
 			if err := d.startTLS(s); err != nil {
 				return err
 			}
+			accepted = true
 			if n := s.r.Buffered(); n > 0 {
 				// RFC 3207 section 4.2, RFC 2595 section 3.1: nothing may
 				// follow the reply before the handshake. Data here is a
 				// server bug or an injection attack (CVE-2011-0411).
+				s.broken = true
 				return failf(KindProtocol, "the server sent %d bytes after its STARTTLS reply, before the TLS handshake (a server bug, or someone injecting commands)", n)
 			}
 			return s.handshake(ctx, ph)
 		})
 		switch {
-		case err != nil && !advertised && kindOf(err) == KindStartTLSRefused:
+		case err != nil && !advertised && !accepted && kindOf(err) != KindCanceled:
+			// Not advertised and not accepted: the server has no STARTTLS,
+			// whatever it answered to the command.
 			f := starttlsMissingFinding(s.srv, d, caps, false)
 			s.addFinding(f)
-			return &probeError{kind: KindStartTLSMissing, msg: f.Message + "; " + err.(*probeError).msg}
+			return &probeError{kind: KindStartTLSMissing, msg: f.Message + "; " + errMsg(err), err: err}
 		case err != nil:
 			return err
 		case !advertised:
@@ -276,7 +278,8 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 			return err
 		}
 	}
-	s.res.Capabilities = caps
+	// SASL lists what is offered where a password would go: inside TLS, or
+	// on the plain connection of a server probed without TLS.
 	s.res.SASL = d.mechanisms(caps)
 	return nil
 }
@@ -287,6 +290,9 @@ func (s *session) capabilities(d dialog) ([]string, error) {
 		var err error
 		var note string
 		caps, note, err = d.capabilities(s)
+		if err == nil {
+			s.res.Capabilities = caps
+		}
 		ph.Detail = printable(strings.Join(caps, " "), 200)
 		if note != "" {
 			ph.Detail = note + "; " + ph.Detail
@@ -304,12 +310,7 @@ func (s *session) phase(name string, fn func(ph *autoconfig.Phase) error) error 
 	ph.Duration = autoconfig.Duration(time.Since(start))
 	ph.OK = err == nil
 	if err != nil && ph.Detail == "" {
-		var pe *probeError
-		if errors.As(err, &pe) {
-			ph.Detail = pe.msg
-		} else {
-			ph.Detail = err.Error()
-		}
+		ph.Detail = errMsg(err)
 	}
 	s.res.Phases = append(s.res.Phases, ph)
 	return err

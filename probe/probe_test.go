@@ -330,6 +330,24 @@ func TestStartTLSMissing(t *testing.T) {
 	}
 }
 
+// A server that neither lists STARTTLS nor survives the command.
+func TestStartTLSMissingClosed(t *testing.T) {
+	t.Parallel()
+	s := probetest.StartScript(t,
+		probetest.Step{Send: "220 mx.example.test ESMTP"},
+		probetest.Step{Expect: "EHLO", Send: "250-mx.example.test\n250 AUTH PLAIN"},
+		probetest.Step{Expect: "STARTTLS", Close: true},
+	)
+	res := run(t, 5*time.Second, server(smtp, secStartTLS, s.Port()))
+	wantFailure(t, res, probe.KindStartTLSMissing, "starttls", "does not offer STARTTLS", "closed the connection")
+	if got := codes(res); !slices.Equal(got, []string{probe.CodeSMTPAuthBeforeTLS, probe.CodeSMTPStartTLS}) {
+		t.Errorf("codes = %v", got)
+	}
+	if !slices.Equal(res.Capabilities, []string{"AUTH PLAIN"}) || res.SASL != nil {
+		t.Errorf("capabilities %q, SASL %q; want the plain-text list and no SASL", res.Capabilities, res.SASL)
+	}
+}
+
 func TestStartTLSRefused(t *testing.T) {
 	t.Parallel()
 	t.Run("pop3", func(t *testing.T) {

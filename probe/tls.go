@@ -97,8 +97,9 @@ func inspectCert(cs tls.ConnectionState, host string, roots *x509.CertPool, now 
 		Cipher:  tls.CipherSuiteName(cs.CipherSuite),
 	}
 	if len(cs.PeerCertificates) == 0 {
-		info.Problems = []string{"the server sent no certificate"}
-		return info, []autoconfig.Finding{untrustedFinding(srv, "the server sent no certificate", false)}
+		const p = "certificate is missing: the server sent none"
+		info.Problems = []string{p}
+		return info, []autoconfig.Finding{untrustedFinding(srv, p, false)}
 	}
 	leaf := cs.PeerCertificates[0]
 	info.Issuer = leaf.Issuer.String()
@@ -146,13 +147,13 @@ func inspectCert(cs tls.ConnectionState, host string, roots *x509.CertPool, now 
 			problem("certificate is self-signed", selfSignedFinding(srv))
 		case errors.As(chainErr, &uae):
 			onlyLeaf := len(cs.PeerCertificates) == 1
-			p := fmt.Sprintf("certificate signed by an unknown authority (issuer %s)", issuerName(leaf))
+			p := fmt.Sprintf("certificate is signed by an unknown authority (issuer %s)", issuerName(leaf))
 			if onlyLeaf {
 				p += "; the server sent no intermediate certificate"
 			}
 			problem(p, untrustedFinding(srv, p, onlyLeaf))
 		default:
-			p := "certificate chain does not verify: " + chainErr.Error()
+			p := "certificate does not verify: " + chainErr.Error()
 			problem(p, untrustedFinding(srv, p, false))
 		}
 	}

@@ -1,17 +1,26 @@
 package probetest
 
-// Real Dovecot and Postfix for end-to-end tests: this file holds the public
-// API and the process handling shared by dovecot.go and postfix.go.
+// Real Dovecot and Postfix for end-to-end tests. This file holds the public
+// API and the process handling; dovecot.go and postfix.go write the
+// configurations and start each daemon.
+//
+// Both run as children of the test binary, as root, from configurations
+// generated into MailServerOptions.Dir, and listen only on the given
+// 127.x.y.z addresses at the standard ports. Every daemon master gets its
+// own process group (so stopping reaches all its children) and a guard
+// process that stops it if the test binary dies without cleaning up.
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,73 +29,84 @@ import (
 	"time"
 )
 
-// The standard ports the mail servers listen on, on every address.
+// The standard ports the mail servers listen on, on every address. Read
+// only.
 var (
-	DovecotPorts = []int{143, 993, 110, 995} // IMAP+STARTTLS, IMAPS, POP3+STLS, POP3S
-	PostfixPorts = []int{25, 587, 465}       // SMTP, submission (STARTTLS), submissions (TLS)
+	DovecotPorts = []int{143, 993, 110, 995} // IMAP (STARTTLS), IMAPS, POP3 (STLS), POP3S
+	PostfixPorts = []int{25, 587, 465}       // SMTP, submission (STARTTLS required), submissions (TLS)
 )
 
-// MailInstallHint is the command that installs what StartMailServers needs
-// on Debian.
-const MailInstallHint = "sudo scripts/install-deps.sh  (or: DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-core dovecot-imapd dovecot-pop3d postfix, with postfix/main_mailer_type preseeded to \"No configuration\")"
+// MailInstallHint says how to install what StartMailServers needs (Debian).
+const MailInstallHint = "sudo scripts/install-deps.sh (or: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-imapd dovecot-pop3d postfix, with debconf postfix/main_mailer_type preseeded to \"No configuration\")"
 
 // ErrMailAddrInUse is wrapped by the errors of StartMailServers and
-// StartPostfix when one of the addresses is taken (another instance, a
-// system daemon); a caller may retry on other addresses.
+// StartPostfix when one of the address:port pairs is taken (another
+// instance, a system daemon); a caller may retry on other addresses.
 var ErrMailAddrInUse = errors.New("mail server address already in use")
 
-// mailStartTimeout bounds how long a daemon may take to open its ports.
+// mailStartTimeout bounds how long a daemon may take to open its ports,
+// and how long stopping one may take.
 const mailStartTimeout = 20 * time.Second
 
-// MailUser is a mailbox both servers know: Address is the login name and
-// the mail address (local@domain); mail to it is delivered into its Maildir.
+// MailUser is a mailbox both servers know: Address (local@domain) is the
+// login name and the mail address; mail to it lands in its Maildir.
 type MailUser struct{ Address, Password string }
 
 // MailServerOptions configures StartMailServers.
 type MailServerOptions struct {
-	// Dir is the working directory (configs, maildirs, queue, logs);
-	// required. The daemons' unprivileged users must be able to traverse
-	// it: ancestors under os.TempDir() (t.TempDir's 0700 parent) are made
-	// traversable (o+x) automatically.
+	// Dir is the working directory for configurations, Maildirs, the
+	// Postfix queue and the logs (dovecot.log, postfix.log, and *.out for
+	// what the daemons print before their logs are open); required. The
+	// daemons' users (postfix, dovecot, dovenull, mail) must be able to
+	// traverse it: ancestors under os.TempDir() lacking o+x (t.TempDir's
+	// 0700 parent) get it; others are an error.
 	Dir string
-	// Addrs are the 127.x.y.z addresses to serve on, all at the standard
-	// ports (DovecotPorts, PostfixPorts). Nothing listens anywhere else.
+	// Addrs are the IPv4 loopback addresses (127.0.0.0/8) to serve on, all
+	// at the standard ports (DovecotPorts, PostfixPorts). Nothing listens
+	// anywhere else.
 	Addrs []string
-	// CertFile and KeyFile are the PEM chain (leaf first) and key, used by
-	// every TLS listener of both servers.
+	// CertFile and KeyFile are the PEM certificate chain (leaf first) and
+	// key presented by every TLS listener of both servers; they are
+	// copied into Dir at start.
 	CertFile, KeyFile string
-	// Users are the mailboxes, their domains become Postfix virtual
-	// mailbox domains.
+	// Users are the mailboxes; their domains become Postfix virtual
+	// mailbox domains, delivered into the Maildirs Dovecot serves.
 	Users []MailUser
-	// Hostname is Postfix's myhostname (SMTP banner, EHLO name); empty means
+	// Hostname is Postfix's myhostname (banner, EHLO reply); empty means
 	// "mail." + the first user's domain.
 	Hostname string
 }
 
-// MailServers is a running Dovecot (IMAP, POP3) and Postfix (SMTP,
-// submission with SASL through Dovecot, delivery into the users' Maildirs
-// which Dovecot serves).
+// MailServers is a running Dovecot (IMAP, POP3) and Postfix (SMTP on 25,
+// submission on 587 and 465 with SASL through Dovecot, delivery into the
+// users' Maildirs).
 type MailServers struct {
-	o      MailServerOptions
-	runDir string // Dovecot base_dir (short: unix socket paths are limited)
-	ownRun bool   // runDir is a separate temp dir we remove on Close
-	mailID mailIDs
+	o      MailServerOptions // normalized: absolute paths, Hostname set
+	cfg    string            // Dir as written into the configurations: Dir, or an alias of it
+	tmp    string            // private temp dir (short socket paths, the alias), removed by Close
+	runDir string            // Dovecot's base_dir
+	ids    mailIDs
 
 	mu      sync.Mutex
 	dovecot *mailProc
 	postfix *mailProc
+	pgids   []int // process groups of every master we started
 	closed  bool
 }
 
 type mailIDs struct {
-	mailUID, mailGID       int // owner of the maildirs (Debian "mail")
-	postfixUID, postfixGID int
-	postdropGID            int
-	dovecotGID             int
+	mailUID, mailGID int // owner of the Maildirs (Debian's "mail" user)
+	postfixUID       int
+	postfixGID       int
+	postdropGID      int
+	dovecotGID       int
 }
 
 // Dir is the working directory.
 func (m *MailServers) Dir() string { return m.o.Dir }
+
+// Addrs are the addresses the servers listen on.
+func (m *MailServers) Addrs() []string { return slices.Clone(m.o.Addrs) }
 
 // DovecotLog is the path of Dovecot's log file.
 func (m *MailServers) DovecotLog() string { return filepath.Join(m.o.Dir, "dovecot.log") }
@@ -100,12 +120,12 @@ func (m *MailServers) Maildir(addr string) string {
 	return filepath.Join(m.o.Dir, "mail", domain, local, "Maildir")
 }
 
-// MailServersAvailable reports whether Dovecot and Postfix are installed
-// and we are root (needed for the standard ports and the daemons' users);
-// the error says what is missing.
+// MailServersAvailable reports whether Dovecot and Postfix can run here:
+// installed, and we are root (standard ports, the daemons' users). The
+// error says what is missing.
 func MailServersAvailable() error {
 	var missing []string
-	for _, bin := range []string{"dovecot", "postfix", "postconf"} {
+	for _, bin := range []string{"dovecot", "postconf"} {
 		if _, err := mailLookPath(bin); err != nil {
 			missing = append(missing, bin)
 		}
@@ -115,33 +135,20 @@ func MailServersAvailable() error {
 			missing = append(missing, f)
 		}
 	}
+	if _, err := mailPostfixMaster(); err != nil {
+		missing = append(missing, "postfix master daemon")
+	}
 	if len(missing) > 0 {
-		return fmt.Errorf("mail servers not installed (missing %s); install with: %s", strings.Join(missing, ", "), MailInstallHint)
+		return fmt.Errorf("Dovecot/Postfix not installed (missing %s); install with: %s", strings.Join(missing, ", "), MailInstallHint)
 	}
 	if os.Geteuid() != 0 {
-		return errors.New("real Dovecot and Postfix need root (standard ports, dropping to the mail users)")
+		return errors.New("real Dovecot and Postfix need root (standard ports, switching to the mail users)")
 	}
 	return nil
 }
 
-// mailLookPath finds a binary in PATH or the sbin directories, which a
-// non-login root shell may lack in PATH.
-func mailLookPath(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, d := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
-		p := filepath.Join(d, name)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s not found", name)
-}
-
 // RequireMailServers skips the test when Dovecot and Postfix cannot run
-// here (not installed, not root), naming the install command; with CI=true
-// it fails instead.
+// here, naming the install command; with CI=true it fails instead.
 func RequireMailServers(t testing.TB) {
 	t.Helper()
 	if err := MailServersAvailable(); err != nil {
@@ -152,9 +159,10 @@ func RequireMailServers(t testing.TB) {
 	}
 }
 
-// StartMailServersT starts the servers for a test and stops them in
-// t.Cleanup. If the servers cannot run here the test is skipped, or fails
-// when CI=true (see RequireMailServers).
+// StartMailServersT starts the servers for a test and closes them in
+// t.Cleanup, first logging the daemons' logs if the test failed. When the
+// servers cannot run here the test is skipped, or fails with CI=true (see
+// RequireMailServers).
 func StartMailServersT(t testing.TB, o MailServerOptions) *MailServers {
 	t.Helper()
 	RequireMailServers(t)
@@ -163,6 +171,10 @@ func StartMailServersT(t testing.TB, o MailServerOptions) *MailServers {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last lines of %s:\n%s", m.DovecotLog(), mailTail(m.DovecotLog(), 50))
+			t.Logf("last lines of %s:\n%s", m.PostfixLog(), mailTail(m.PostfixLog(), 50))
+		}
 		if err := m.Close(); err != nil {
 			t.Errorf("closing mail servers: %v", err)
 		}
@@ -171,8 +183,9 @@ func StartMailServersT(t testing.TB, o MailServerOptions) *MailServers {
 }
 
 // StartMailServers starts Dovecot, then Postfix, and returns once every
-// address accepts TCP on every port. On failure nothing is left running and
-// the error carries the tail of the failing daemon's log.
+// address accepts TCP on every port (at most 20s each). On failure nothing
+// is left running and the error carries the tail of the failing daemon's
+// output and log.
 func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := MailServersAvailable(); err != nil {
 		return nil, err
@@ -180,41 +193,35 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	dir, err := filepath.Abs(o.Dir)
-	if err != nil {
-		return nil, err
-	}
-	o.Dir = dir
-	if o.CertFile, err = filepath.Abs(o.CertFile); err != nil {
-		return nil, err
-	}
-	if o.KeyFile, err = filepath.Abs(o.KeyFile); err != nil {
-		return nil, err
+	for _, p := range []*string{&o.Dir, &o.CertFile, &o.KeyFile} {
+		if *p, err = filepath.Abs(*p); err != nil {
+			return nil, err
+		}
 	}
 	if o.Hostname == "" {
 		o.Hostname = "mail.postino.test"
 		if len(o.Users) > 0 {
-			_, d, _ := strings.Cut(strings.ToLower(o.Users[0].Address), "@")
-			o.Hostname = "mail." + d
+			o.Hostname = "mail." + o.mailDomains()[0]
 		}
 	}
-	m := &MailServers{o: o}
-	if m.mailID, err = mailLookupIDs(); err != nil {
+	m := &MailServers{o: o, cfg: o.Dir}
+	if m.ids, err = mailLookupIDs(); err != nil {
 		return nil, err
 	}
-	// Refuse to start if anything already listens where we would: the
-	// readiness check would otherwise be fooled by the other server.
+	// Refuse to start where something already listens: the readiness
+	// check would be fooled by it.
 	var busy []string
 	for _, a := range o.Addrs {
-		for _, p := range append(append([]int{}, DovecotPorts...), PostfixPorts...) {
+		for _, p := range mailAllPorts() {
 			if mailDialOK(a, p) {
 				busy = append(busy, net.JoinHostPort(a, strconv.Itoa(p)))
 			}
 		}
 	}
 	if len(busy) > 0 {
-		return nil, fmt.Errorf("%w: something already listens on %s (a system dovecot/postfix? stop it: scripts/install-deps.sh does)", ErrMailAddrInUse, strings.Join(busy, ", "))
+		return nil, fmt.Errorf("%w: something already listens on %s (a system dovecot or postfix? scripts/install-deps.sh stops them)", ErrMailAddrInUse, strings.Join(busy, ", "))
 	}
+
 	if err := mailMakeTraversable(o.Dir); err != nil {
 		return nil, err
 	}
@@ -224,25 +231,34 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := os.Chmod(o.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	// Dovecot's sockets live in base_dir; sun_path holds 107 bytes, and
-	// the longest name below base_dir is about 30, so a long Dir gets a
-	// short private run directory instead.
-	m.runDir = filepath.Join(o.Dir, "run")
-	if len(m.runDir) > 70 {
-		if m.runDir, err = os.MkdirTemp("", "pmail"); err != nil {
-			return nil, err
-		}
-		m.ownRun = true
-		if err := os.Chmod(m.runDir, 0o755); err != nil {
-			return nil, err
-		}
-	}
 	defer func() {
 		if err != nil {
 			m.Close()
 		}
 	}()
-	if err := m.writeMaildirs(); err != nil {
+	// Dovecot's sockets live in base_dir and a unix socket path holds at
+	// most 107 bytes; the longest name below base_dir is about 30. And
+	// the configurations cannot quote every character a path may hold.
+	// So a long Dir gets a short private base_dir, and a Dir with unusual
+	// characters a plain alias (a symlink), both in a private temp dir.
+	m.runDir = filepath.Join(o.Dir, "run")
+	plain := mailPlainPath.MatchString(o.Dir)
+	if !plain || len(m.runDir) > 70 {
+		if m.tmp, err = os.MkdirTemp("", "pmail"); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(m.tmp, 0o755); err != nil {
+			return nil, err
+		}
+		m.runDir = filepath.Join(m.tmp, "run")
+		if !plain {
+			m.cfg = filepath.Join(m.tmp, "d")
+			if err := os.Symlink(o.Dir, m.cfg); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := m.writeCommon(); err != nil {
 		return nil, err
 	}
 	if err := m.writeDovecotConfig(); err != nil {
@@ -260,6 +276,11 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	return m, nil
 }
 
+// mailPlainPath matches the paths the configurations can hold as they are.
+var mailPlainPath = regexp.MustCompile(`^[A-Za-z0-9/._+@-]+$`)
+
+func mailAllPorts() []int { return append(slices.Clone(DovecotPorts), PostfixPorts...) }
+
 func (o *MailServerOptions) check() error {
 	if o.Dir == "" {
 		return errors.New("mail servers: Dir is required")
@@ -276,40 +297,51 @@ func (o *MailServerOptions) check() error {
 	if o.CertFile == "" || o.KeyFile == "" {
 		return errors.New("mail servers: CertFile and KeyFile are required")
 	}
-	for _, p := range []string{o.Dir, o.CertFile, o.KeyFile} {
-		if strings.ContainsAny(p, " \t\r\n\"'#,=<>{}$\\") {
-			return fmt.Errorf("mail servers: path %q has characters the generated configs cannot hold", p)
-		}
-	}
 	seen := map[string]bool{}
 	for _, u := range o.Users {
-		local, domain, ok := strings.Cut(u.Address, "@")
-		if !ok || local == "" || domain == "" || strings.ContainsAny(u.Address, " \t\r\n:/\\#,\"'") || strings.Count(u.Address, "@") != 1 {
-			return fmt.Errorf("mail servers: bad user address %q", u.Address)
+		local, domain, _ := strings.Cut(u.Address, "@")
+		if local == "" || domain == "" || !mailPlainAddress.MatchString(u.Address) {
+			return fmt.Errorf("mail servers: user address %q is not local@domain in plain ASCII", u.Address)
 		}
-		if strings.ContainsAny(u.Password, "\r\n\x00") || u.Password == "" {
-			return fmt.Errorf("mail servers: bad password for %q", u.Address)
+		if u.Password == "" || strings.ContainsAny(u.Password, "\r\n\x00") {
+			return fmt.Errorf("mail servers: password of %q is empty or holds CR, LF or NUL", u.Address)
 		}
-		if seen[strings.ToLower(u.Address)] {
+		if a := strings.ToLower(u.Address); seen[a] {
 			return fmt.Errorf("mail servers: user %q twice", u.Address)
+		} else {
+			seen[a] = true
 		}
-		seen[strings.ToLower(u.Address)] = true
 	}
 	return nil
 }
 
+var mailPlainAddress = regexp.MustCompile(`^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$`)
+
 // mailDomains are the users' domains, lower case, in order, once each.
 func (o *MailServerOptions) mailDomains() []string {
 	var ds []string
-	seen := map[string]bool{}
 	for _, u := range o.Users {
 		_, d, _ := strings.Cut(strings.ToLower(u.Address), "@")
-		if !seen[d] {
-			seen[d] = true
+		if !slices.Contains(ds, d) {
 			ds = append(ds, d)
 		}
 	}
 	return ds
+}
+
+// mailLookPath finds a binary in PATH or the sbin directories, which a
+// non-login root shell may lack in PATH.
+func mailLookPath(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, d := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s not found", name)
 }
 
 func mailLookupIDs() (mailIDs, error) {
@@ -317,7 +349,7 @@ func mailLookupIDs() (mailIDs, error) {
 	get := func(name string) (int, int, error) {
 		u, err := user.Lookup(name)
 		if err != nil {
-			return 0, 0, fmt.Errorf("mail servers: system user %q: %w (is %s installed?)", name, err, MailInstallHint)
+			return 0, 0, fmt.Errorf("mail servers: system user %q: %w (installed by the Debian packages: %s)", name, err, MailInstallHint)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -345,13 +377,12 @@ func mailLookupIDs() (mailIDs, error) {
 }
 
 // mailMakeTraversable makes sure the daemons' users can reach dir: every
-// existing ancestor needs o+x. Ancestors inside the temp directory get it
-// added; anything else is an error rather than a surprise chmod.
+// existing ancestor needs o+x. Ancestors inside the temp directory get it;
+// anything else is an error rather than a surprising chmod.
 func mailMakeTraversable(dir string) error {
 	tmp, _ := filepath.Abs(os.TempDir())
 	for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
-		if err == nil && fi.Mode().Perm()&0o001 == 0 {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o001 == 0 {
 			if !strings.HasPrefix(p, tmp+string(filepath.Separator)) {
 				return fmt.Errorf("mail servers: %s is not traversable by others (o+x); the postfix, dovecot and mail users must reach %s", p, dir)
 			}
@@ -365,30 +396,54 @@ func mailMakeTraversable(dir string) error {
 	}
 }
 
-func (m *MailServers) writeMaildirs() error {
-	base := filepath.Join(m.o.Dir, "mail")
+// writeCommon copies the certificate and key in and makes the Maildir
+// tree, owned by the mail user whom both Dovecot and virtual(8) run as.
+func (m *MailServers) writeCommon() error {
+	tlsDir := filepath.Join(m.o.Dir, "tls")
+	if err := os.MkdirAll(tlsDir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		from, to string
+		mode     os.FileMode
+	}{{m.o.CertFile, "cert.pem", 0o644}, {m.o.KeyFile, "key.pem", 0o600}} {
+		b, err := os.ReadFile(f.from)
+		if err != nil {
+			return fmt.Errorf("mail servers: %w", err)
+		}
+		if err := mailWriteFile(filepath.Join(tlsDir, f.to), string(b), f.mode); err != nil {
+			return err
+		}
+	}
 	mk := func(p string) error {
 		if err := os.MkdirAll(p, 0o770); err != nil {
 			return err
 		}
-		return os.Chown(p, m.mailID.mailUID, m.mailID.mailGID)
+		return os.Chown(p, m.ids.mailUID, m.ids.mailGID)
 	}
+	base := filepath.Join(m.o.Dir, "mail")
 	if err := mk(base); err != nil {
 		return err
 	}
 	for _, u := range m.o.Users {
 		local, domain, _ := strings.Cut(strings.ToLower(u.Address), "@")
-		for _, p := range []string{filepath.Join(base, domain), filepath.Join(base, domain, local)} {
-			if err := mk(p); err != nil {
-				return err
-			}
+		if err := mk(filepath.Join(base, domain)); err != nil {
+			return err
+		}
+		if err := mk(filepath.Join(base, domain, local)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// Close stops Postfix and Dovecot and makes sure none of their processes
-// are left.
+// cfgPath is a path inside Dir as the configurations name it.
+func (m *MailServers) cfgPath(elem ...string) string {
+	return filepath.Join(append([]string{m.cfg}, elem...)...)
+}
+
+// Close stops Postfix and Dovecot, makes sure none of their processes are
+// left, and removes the private temp dir. Dir stays for inspection.
 func (m *MailServers) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -405,20 +460,40 @@ func (m *MailServers) Close() error {
 		errs = append(errs, m.dovecot.stop())
 		m.dovecot = nil
 	}
-	if m.ownRun {
-		errs = append(errs, os.RemoveAll(m.runDir))
+	if m.tmp != "" {
+		errs = append(errs, os.RemoveAll(m.tmp))
 	}
 	return errors.Join(errs...)
 }
 
-// mailProc is one daemon's master process, started in its own process
-// group (which it leads) so that stopping it can reach every child it
-// leaves behind.
+// Processes lists the live processes of these servers: members of the
+// process groups of the masters started, and anything whose command line
+// names Dir. After Close there are none.
+func (m *MailServers) Processes() []string {
+	m.mu.Lock()
+	pgids := slices.Clone(m.pgids)
+	m.mu.Unlock()
+	var found []string
+	for _, p := range mailProcs() {
+		if slices.Contains(pgids, p.pgrp) || strings.Contains(p.cmdline, m.o.Dir) || strings.Contains(p.cmdline, m.cfg) {
+			found = append(found, fmt.Sprintf("%d: %s", p.pid, p.cmdline))
+		}
+	}
+	return found
+}
+
+func (m *MailServers) addPgid(pgid int) {
+	m.mu.Lock()
+	m.pgids = append(m.pgids, pgid)
+	m.mu.Unlock()
+}
+
+// mailProc is a daemon's master process, leader of its own process group.
 type mailProc struct {
 	name string
 	cmd  *exec.Cmd
-	logs []string      // files whose tail explains a failure
-	done chan struct{} // closed when the master has exited
+	logs []string      // files whose tails explain a failure
+	done chan struct{} // closed when the master has exited and been reaped
 	err  error         // its exit status, valid after done
 
 	guard      *exec.Cmd // see mailGuardScript
@@ -426,56 +501,53 @@ type mailProc struct {
 	disarmOnce sync.Once
 }
 
-// mailGuardScript is a guard process next to each daemon: when its pipe
+// mailGuardScript is the guard process next to each master: when its pipe
 // (fd 3) reaches EOF, which happens only when the test binary has died,
 // however abruptly, since we hold the write end, it sends SIGTERM to the
-// daemon's master ($0) so that nothing outlives the tests. It is our child,
-// not the master's: a master reaping an unknown child complains (Dovecot)
-// or panics (Postfix). Pdeathsig cannot do this job: it is cleared when
-// Postfix's master changes credentials, and tied to the forking thread.
+// master ($0) so that nothing outlives the tests. It is our child, not the
+// master's: a master reaping a child it did not start complains (Dovecot)
+// or panics (Postfix). Pdeathsig cannot do this job: the kernel clears it
+// when Postfix's master changes credentials.
 const mailGuardScript = `trap '' INT HUP QUIT TERM; read _ <&3; kill -TERM "$0" 2>/dev/null`
 
-// mailStartProc starts argv as a daemon master in a new process group, with
-// stdout and stderr appended to outPath, and its guard.
-func mailStartProc(name string, argv []string, env []string, outPath string, logs []string) (*mailProc, error) {
+// mailStartProc starts argv as a daemon master in a new process group,
+// with stdout and stderr appended to outPath, and its guard.
+func mailStartProc(name string, argv, env []string, outPath string, logs []string) (*mailProc, error) {
 	out, err := os.OpenFile(outPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer out.Close()
-	p := &mailProc{name: name, logs: append([]string{outPath}, logs...), done: make(chan struct{})}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = "/"
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p.cmd = cmd
-
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
 	defer pr.Close()
-	p.guardPipe = pw
-	if err := cmd.Start(); err != nil {
+	p := &mailProc{name: name, logs: append([]string{outPath}, logs...), done: make(chan struct{}), guardPipe: pw}
+	p.cmd = exec.Command(argv[0], argv[1:]...)
+	p.cmd.Dir = "/"
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = out, out
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := p.cmd.Start(); err != nil {
 		pw.Close()
 		return nil, fmt.Errorf("%s: start %s: %w", name, argv[0], err)
 	}
-	// The guard has its own process group too, so a terminal's ^C (sent
-	// to the test's group) cannot stop it before it does its job.
-	p.guard = exec.Command("/bin/sh", "-c", mailGuardScript, strconv.Itoa(cmd.Process.Pid))
+	// The guard gets its own process group too, so that a terminal's ^C
+	// (sent to the test's group) cannot end it before it does its job.
+	p.guard = exec.Command("/bin/sh", "-c", mailGuardScript, strconv.Itoa(p.cmd.Process.Pid))
 	p.guard.Dir = "/"
 	p.guard.ExtraFiles = []*os.File{pr}
 	p.guard.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := p.guard.Start(); err != nil {
-		pw.Close()
 		p.guard = nil
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		_ = p.cmd.Wait()
+		pw.Close()
 		return nil, fmt.Errorf("%s: start guard: %w", name, err)
 	}
 	go func() {
-		p.err = cmd.Wait()
+		p.err = p.cmd.Wait()
 		// Disarm before anything could reuse the pid the guard holds.
 		p.disarm()
 		close(p.done)
@@ -516,6 +588,8 @@ func (p *mailProc) waitListening(addrs []string, ports []int) error {
 	return nil
 }
 
+// failure is an error saying what went wrong, with the tails of the
+// daemon's output and log.
 func (p *mailProc) failure(what string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", p.name, what)
@@ -530,8 +604,8 @@ func (p *mailProc) failure(what string) error {
 	return errors.New(b.String())
 }
 
-// stop sends SIGTERM to the master and waits for it (10s), then kills
-// whatever is left in its process group and waits until the group is gone.
+// stop sends SIGTERM to the master and waits for it, then kills whatever
+// is left in its process group and waits until the group is empty.
 func (p *mailProc) stop() error {
 	pgid := p.cmd.Process.Pid
 	p.disarm()
@@ -541,38 +615,44 @@ func (p *mailProc) stop() error {
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-p.done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(mailStartTimeout):
+			// Hung: the whole group goes. The master is not reaped yet,
+			// so the group id is still ours.
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-p.done
 		}
 	}
-	// The masters end their children themselves; whatever lingers (or all
-	// of it, if the master hung) is killed with the group. The group is
-	// only signalled while it has members, so its id cannot have been
-	// recycled.
-	select {
-	case <-p.done:
-	default:
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-p.done
-	}
-	deadline := time.Now().Add(10 * time.Second)
+	// The masters end their children themselves; stragglers are killed
+	// with the group, signalled only while it has members so its id
+	// cannot have been recycled.
+	deadline := time.Now().Add(mailStartTimeout)
 	for {
-		left := mailGroupMembers(pgid)
+		var left []string
+		for _, q := range mailProcs() {
+			if q.pgrp == pgid {
+				left = append(left, fmt.Sprintf("%d: %s", q.pid, q.cmdline))
+			}
+		}
 		if len(left) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s: processes still running in group %d: %v", p.name, pgid, left)
+			return fmt.Errorf("%s: processes still running in group %d: %s", p.name, pgid, strings.Join(left, "; "))
 		}
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// mailGroupMembers lists the live (not zombie) processes in process group
-// pgid, read from /proc.
-func mailGroupMembers(pgid int) []int {
+type mailProcInfo struct {
+	pid, pgrp int
+	cmdline   string
+}
+
+// mailProcs lists the live (not zombie) processes from /proc.
+func mailProcs() []mailProcInfo {
 	ents, _ := os.ReadDir("/proc")
-	var pids []int
+	var ps []mailProcInfo
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -582,8 +662,8 @@ func mailGroupMembers(pgid int) []int {
 		if err != nil {
 			continue
 		}
-		// pid (comm) state ppid pgrp ...; comm may hold spaces and parens.
-		i := bytes.LastIndexByte(st, ')')
+		// "pid (comm) state ppid pgrp ...": comm may hold spaces and parens.
+		i := strings.LastIndexByte(string(st), ')')
 		if i < 0 {
 			continue
 		}
@@ -591,39 +671,15 @@ func mailGroupMembers(pgid int) []int {
 		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
 			continue
 		}
-		if g, _ := strconv.Atoi(f[2]); g == pgid {
-			pids = append(pids, pid)
-		}
+		pgrp, _ := strconv.Atoi(f[2])
+		cl, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		ps = append(ps, mailProcInfo{pid: pid, pgrp: pgrp, cmdline: strings.TrimSpace(strings.ReplaceAll(string(cl), "\x00", " "))})
 	}
-	return pids
-}
-
-// MailProcesses lists the live processes whose command line mentions dir
-// (the daemons are started with their config under it): after Close there
-// should be none.
-func MailProcesses(dir string) []string {
-	ents, _ := os.ReadDir("/proc")
-	var found []string
-	for _, e := range ents {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		cl, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(cl, []byte(dir)) {
-			continue
-		}
-		if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
-			if i := bytes.LastIndexByte(st, ')'); i >= 0 && len(st) > i+2 && (st[i+2] == 'Z' || st[i+2] == 'X') {
-				continue
-			}
-		}
-		found = append(found, e.Name()+": "+strings.ReplaceAll(strings.TrimRight(string(cl), "\x00"), "\x00", " "))
-	}
-	return found
+	return ps
 }
 
 func mailDialOK(addr string, port int) bool {
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(port)), 500*time.Millisecond)
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(port)), time.Second)
 	if err != nil {
 		return false
 	}
@@ -633,7 +689,7 @@ func mailDialOK(addr string, port int) bool {
 
 // mailWaitClosed waits until no addr:port accepts TCP any more.
 func mailWaitClosed(addrs []string, ports []int) error {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(mailStartTimeout)
 	for _, a := range addrs {
 		for _, port := range ports {
 			for mailDialOK(a, port) {
@@ -647,12 +703,17 @@ func mailWaitClosed(addrs []string, ports []int) error {
 	return nil
 }
 
-// mailTail returns the last n lines of a file.
+// mailTail returns the last n lines of a file (at most its last 64 KiB).
 func mailTail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil || len(b) == 0 {
+	f, err := os.Open(path)
+	if err != nil {
 		return ""
 	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > 64<<10 {
+		f.Seek(-64<<10, io.SeekEnd)
+	}
+	b, _ := io.ReadAll(f)
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
@@ -660,11 +721,17 @@ func mailTail(path string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// mailWriteFile writes a config file readable by all (the daemons re-read
-// some of them after dropping privileges) and owned by root.
-func mailWriteFile(path string, data string, mode os.FileMode) error {
+// mailWriteFile writes a generated file with the given mode, dated a minute
+// back: Postfix re-reads a main.cf changed within the last second every
+// 300ms until it has "cooled down", which would cost every fresh start
+// about two seconds.
+func mailWriteFile(path, data string, mode os.FileMode) error {
 	if err := os.WriteFile(path, []byte(data), mode); err != nil {
 		return err
 	}
-	return os.Chmod(path, mode)
+	if err := os.Chmod(path, mode); err != nil {
+		return err
+	}
+	past := time.Now().Add(-time.Minute)
+	return os.Chtimes(path, past, past)
 }

@@ -80,6 +80,9 @@ func startMailTestWorld(t *testing.T) *mailTestWorld {
 			if err := w.m.Close(); err != nil {
 				t.Errorf("Close: %v", err)
 			}
+			if t.Failed() || true {
+				t.Logf("dovecot log:\n%s\npostfix log:\n%s", mailTail(w.m.DovecotLog(), 400), mailTail(w.m.PostfixLog(), 400))
+			}
 		})
 		return w
 	}
