@@ -35,6 +35,13 @@ import (
 //	                                 NXDOMAIN; example.test and mx1.provider.test
 //	                                 resolve but refuse every mail port
 //
+// The wildcard variant (newWorld's wildcard argument) gives example.test
+// what many domains have: a wildcard A record to the web site, so that
+// autoconfig., autodiscover. and every guessed name resolve (the web site
+// answers 404 with a *.example.test certificate; the mail ports refuse).
+// Its longest chain of round trips is the same MX chain: the new paths
+// are 4 RTT at most.
+//
 // No built-in provider database is loaded: it is offline (no round trip)
 // and knows nothing of these .test domains.
 //
@@ -97,9 +104,12 @@ type world struct {
 	roots *x509.CertPool
 }
 
+// wildcardNames are the example.test names the wildcard variant adds.
+var wildcardNames = []string{"autoconfig", "autodiscover", "imap", "pop3", "pop", "smtp", "mail"}
+
 // newWorld starts the world with rtt on every DNS answer and TCP round
 // trip; everything stops when tb ends.
-func newWorld(tb testing.TB, rtt time.Duration) *world {
+func newWorld(tb testing.TB, rtt time.Duration, wildcard bool) *world {
 	tb.Helper()
 	ca, err := probetest.NewCA()
 	if err != nil {
@@ -123,7 +133,7 @@ func newWorld(tb testing.TB, rtt time.Duration) *world {
 	})
 	https := httptest.NewUnstartedServer(web)
 	https.EnableHTTP2 = true
-	https.TLS = issue("example.test", "autoconfig.provider.test", "ispdb.test")
+	https.TLS = issue("example.test", "*.example.test", "autoconfig.provider.test", "ispdb.test")
 	https.StartTLS()
 	tb.Cleanup(https.Close)
 	plain := httptest.NewServer(web)
@@ -149,6 +159,11 @@ func newWorld(tb testing.TB, rtt time.Duration) *world {
 
 	dns := resolvertest.NewServer(tb, worldZone)
 	dns.SetLatency(rtt)
+	if wildcard {
+		for _, n := range wildcardNames {
+			dns.Set(n+".example.test", resolvertest.Records{A: []string{ipWeb}})
+		}
+	}
 
 	addr, err := autoconfig.ParseAddress(worldAddress)
 	if err != nil {

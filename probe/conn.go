@@ -108,7 +108,10 @@ func (s *session) ioErr(err error) error {
 	switch kind {
 	case KindTimeout:
 		msg = fmt.Sprintf("no answer within %s while waiting for %s", roundDur(s.budget), s.what)
-		if s.what == "the greeting" {
+		switch {
+		case s.what == "the greeting" && s.inTLS:
+			msg += " (the server completed the TLS handshake but said nothing: a tarpit or an overloaded server)"
+		case s.what == "the greeting":
 			msg += " (the server accepted the connection but said nothing: a tarpit, an overloaded server, or a port that waits for a TLS handshake)"
 		}
 	case KindClosed:

@@ -231,9 +231,11 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 		if err := s.awaitGreeting(ctx); err != nil {
 			return err
 		}
-		err := d.greeting(s)
+		if err := d.greeting(s); err != nil {
+			return err
+		}
 		ph.Detail = printable(firstLine(s.res.Greeting), 120)
-		return err
+		return nil
 	})
 	if err != nil {
 		return err

@@ -536,6 +536,12 @@ func TestWrongTLSMode(t *testing.T) {
 			wantFailure(t, res, probe.KindProtocol, "tls", "speaks plain text ("+strings.ToUpper(string(p))+" greeting", "not implicit TLS")
 		})
 	}
+	t.Run("tls on plain other protocol", func(t *testing.T) {
+		t.Parallel()
+		port := startServer(t, pop3, probetest.Plain)
+		res := run(t, 5*time.Second, server(imap, secTLS, port))
+		wantFailure(t, res, probe.KindProtocol, "tls", "speaks POP3 in plain text", "not IMAP over TLS")
+	})
 	// Plain text against implicit TLS ports, which wait for the client's
 	// handshake: the second-connection check names the problem.
 	for _, p := range []autoconfig.Protocol{imap, pop3, smtp} {

@@ -58,10 +58,15 @@ func (s *session) tlsErr(ctx context.Context, err error) error {
 	switch {
 	case errors.As(err, &rhe):
 		got := string(bytes.TrimRight(rhe.RecordHeader[:], "\x00"))
-		if p := identify(got); p != "" {
+		want := strings.ToUpper(string(s.srv.Protocol))
+		switch p := identify(got); {
+		case p == want:
 			return &probeError{kind: kind, err: err, msg: fmt.Sprintf(
 				"port %d speaks plain text (%s greeting %q), not implicit TLS; use security starttls or none (%s)",
 				s.srv.Port, p, printable(got, 10)+"…", starttlsPortHint(s.srv))}
+		case p != "":
+			return &probeError{kind: kind, err: err, msg: fmt.Sprintf(
+				"port %d speaks %s in plain text (%q), not %s over TLS", s.srv.Port, p, printable(got, 10)+"…", want)}
 		}
 		return &probeError{kind: kind, err: err, msg: fmt.Sprintf(
 			"port %d does not speak TLS: the handshake got %q", s.srv.Port, printable(got, 10))}

@@ -11,6 +11,7 @@ package probetest
 // process that stops it if the test binary dies without cleaning up.
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -270,11 +271,18 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 	if err := m.startDovecot(); err != nil {
 		return nil, err
 	}
+	if mailHookBeforePostfix != nil {
+		mailHookBeforePostfix(m)
+	}
 	if err := m.StartPostfix(); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
+
+// mailHookBeforePostfix, if set, runs between starting Dovecot and
+// Postfix (tests of the failure path).
+var mailHookBeforePostfix func(*MailServers)
 
 // mailPlainPath matches the paths the configurations can hold as they are.
 var mailPlainPath = regexp.MustCompile(`^[A-Za-z0-9/._+@-]+$`)
@@ -306,14 +314,19 @@ func (o *MailServerOptions) check() error {
 		if u.Password == "" || strings.ContainsAny(u.Password, "\r\n\x00") {
 			return fmt.Errorf("mail servers: password of %q is empty or holds CR, LF or NUL", u.Address)
 		}
-		if a := strings.ToLower(u.Address); seen[a] {
+		a := strings.ToLower(u.Address)
+		if seen[a] {
 			return fmt.Errorf("mail servers: user %q twice", u.Address)
-		} else {
-			seen[a] = true
 		}
+		seen[a] = true
+	}
+	if o.Hostname != "" && !mailPlainHostname.MatchString(o.Hostname) {
+		return fmt.Errorf("mail servers: Hostname %q is not a plain DNS name", o.Hostname)
 	}
 	return nil
 }
+
+var mailPlainHostname = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
 var mailPlainAddress = regexp.MustCompile(`^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$`)
 
@@ -566,26 +579,96 @@ func (p *mailProc) disarm() {
 	})
 }
 
-// waitListening waits until every addr:port accepts TCP, failing early
-// when the master exits.
+// waitListening waits until the master holds a listening socket on every
+// addr:port, which then accepts TCP, failing early when the master exits.
+// A socket of the master's, not a connection that succeeds: someone else
+// listening there must not pass for the daemon.
 func (p *mailProc) waitListening(addrs []string, ports []int) error {
 	deadline := time.Now().Add(mailStartTimeout)
-	for _, a := range addrs {
-		for _, port := range ports {
-			for !mailDialOK(a, port) {
-				select {
-				case <-p.done:
-					return p.failure(fmt.Sprintf("exited (%v) before %s:%d accepted connections", p.err, a, port))
-				default:
+	for {
+		owned := mailListeners(p.cmd.Process.Pid)
+		var missing string
+		for _, a := range addrs {
+			for _, port := range ports {
+				if ap := net.JoinHostPort(a, strconv.Itoa(port)); !owned[ap] && missing == "" {
+					missing = ap
 				}
-				if time.Now().After(deadline) {
-					return p.failure(fmt.Sprintf("%s:%d did not accept connections within %v", a, port, mailStartTimeout))
-				}
-				time.Sleep(20 * time.Millisecond)
 			}
 		}
+		if missing == "" {
+			return nil
+		}
+		select {
+		case <-p.done:
+			what := fmt.Sprintf("exited (%v) before listening on %s", p.err, missing)
+			// Postfix's master logs a failed bind to syslog only, so
+			// look for taken ports ourselves (its own are closed now).
+			if taken := mailTaken(addrs, ports); len(taken) > 0 {
+				what += "; " + strings.Join(taken, "; ")
+			}
+			return p.failure(what)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return p.failure(fmt.Sprintf("not listening on %s after %v", missing, mailStartTimeout))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return nil
+}
+
+// mailTaken lists the addr:port pairs that cannot be bound because
+// another socket holds them.
+func mailTaken(addrs []string, ports []int) []string {
+	var taken []string
+	for _, a := range addrs {
+		for _, port := range ports {
+			ln, err := net.Listen("tcp4", net.JoinHostPort(a, strconv.Itoa(port)))
+			if err != nil {
+				if errors.Is(err, syscall.EADDRINUSE) {
+					taken = append(taken, err.Error())
+				}
+				continue
+			}
+			ln.Close()
+		}
+	}
+	return taken
+}
+
+// mailListeners are the IPv4 TCP addr:port pairs that process pid has a
+// listening socket on, from /proc/PID/fd and /proc/net/tcp.
+func mailListeners(pid int) map[string]bool {
+	inodes := map[string]bool{}
+	fdDir := filepath.Join("/proc", strconv.Itoa(pid), "fd")
+	fds, _ := os.ReadDir(fdDir)
+	for _, fd := range fds {
+		if l, err := os.Readlink(filepath.Join(fdDir, fd.Name())); err == nil && strings.HasPrefix(l, "socket:[") {
+			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
+		}
+	}
+	found := map[string]bool{}
+	if len(inodes) == 0 {
+		return found
+	}
+	tcp, _ := os.ReadFile("/proc/net/tcp")
+	for _, line := range strings.Split(string(tcp), "\n")[1:] {
+		// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+		f := strings.Fields(line)
+		if len(f) < 10 || f[3] != "0A" || !inodes[f[9]] {
+			continue
+		}
+		hexIP, hexPort, ok := strings.Cut(f[1], ":")
+		ip, err1 := strconv.ParseUint(hexIP, 16, 32)
+		port, err2 := strconv.ParseUint(hexPort, 16, 16)
+		if !ok || err1 != nil || err2 != nil {
+			continue
+		}
+		// The address is a 32-bit word in host byte order.
+		var b [4]byte
+		binary.NativeEndian.PutUint32(b[:], uint32(ip))
+		found[net.JoinHostPort(net.IP(b[:]).String(), strconv.Itoa(int(port)))] = true
+	}
+	return found
 }
 
 // failure is an error saying what went wrong, with the tails of the
@@ -598,7 +681,7 @@ func (p *mailProc) failure(what string) error {
 			fmt.Fprintf(&b, "\n--- last lines of %s ---\n%s", f, t)
 		}
 	}
-	if strings.Contains(b.String(), "Address already in use") {
+	if strings.Contains(b.String(), "Address already in use") || strings.Contains(b.String(), syscall.EADDRINUSE.Error()) {
 		return fmt.Errorf("%w: %s", ErrMailAddrInUse, b.String())
 	}
 	return errors.New(b.String())

@@ -37,10 +37,10 @@ type mailTestWorld struct {
 	tls    *tls.Config
 }
 
-func startMailTestWorld(t *testing.T) *mailTestWorld {
+// mailTestCert writes a certificate for the test host names into dir and
+// returns its files and a client config trusting it.
+func mailTestCert(t *testing.T, dir string) (certFile, keyFile string, cfg *tls.Config) {
 	t.Helper()
-	RequireMailServers(t)
-	tmp := t.TempDir()
 	ca, err := NewCA()
 	if err != nil {
 		t.Fatal(err)
@@ -49,18 +49,28 @@ func startMailTestWorld(t *testing.T) *mailTestWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certFile, keyFile, err := leaf.WriteFiles(tmp, "mail")
+	certFile, keyFile, err = leaf.WriteFiles(dir, "mail")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return certFile, keyFile, &tls.Config{RootCAs: ca.Pool(), ServerName: mailTestHost}
+}
+
+// startMailTestWorld starts the servers on the first free address pair.
+func startMailTestWorld(t *testing.T, dirName string) *mailTestWorld {
+	t.Helper()
+	RequireMailServers(t)
+	tmp := t.TempDir()
+	certFile, keyFile, tlsConf := mailTestCert(t, tmp)
 	for i := 0; i < 10; i++ {
 		w := &mailTestWorld{
-			dir:    filepath.Join(tmp, fmt.Sprintf("servers%d", i)),
+			dir:    filepath.Join(tmp, fmt.Sprintf("%s%d", dirName, i)),
 			addrs:  mailTestAddrPair(i),
 			unused: fmt.Sprintf("127.0.10.%d", 10*i+3),
-			tls:    &tls.Config{RootCAs: ca.Pool(), ServerName: mailTestHost},
+			tls:    tlsConf,
 		}
 		start := time.Now()
+		var err error
 		w.m, err = StartMailServers(MailServerOptions{
 			Dir:      w.dir,
 			Addrs:    w.addrs,
@@ -77,11 +87,11 @@ func startMailTestWorld(t *testing.T) *mailTestWorld {
 		}
 		t.Logf("mail servers started on %v in %v", w.addrs, time.Since(start).Round(time.Millisecond))
 		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("dovecot log:\n%s\npostfix log:\n%s", mailTail(w.m.DovecotLog(), 100), mailTail(w.m.PostfixLog(), 100))
+			}
 			if err := w.m.Close(); err != nil {
 				t.Errorf("Close: %v", err)
-			}
-			if t.Failed() || true {
-				t.Logf("dovecot log:\n%s\npostfix log:\n%s", mailTail(w.m.DovecotLog(), 400), mailTail(w.m.PostfixLog(), 400))
 			}
 		})
 		return w
@@ -193,7 +203,7 @@ func smtpClient(t *testing.T, c net.Conn) *smtp.Client {
 }
 
 func TestMailServers(t *testing.T) {
-	w := startMailTestWorld(t)
+	w := startMailTestWorld(t, "servers")
 
 	for _, addr := range w.addrs {
 		t.Run("imaps/"+addr, func(t *testing.T) {
@@ -347,7 +357,7 @@ func TestMailServers(t *testing.T) {
 	}
 
 	t.Run("only-the-given-addresses", func(t *testing.T) {
-		for _, p := range append(append([]int{}, DovecotPorts...), PostfixPorts...) {
+		for _, p := range mailAllPorts() {
 			if mailDialOK(w.unused, p) {
 				t.Errorf("%s:%d accepts connections: something bound a wildcard address", w.unused, p)
 			}
@@ -389,11 +399,11 @@ func TestMailServers(t *testing.T) {
 		if err := w.m.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if left := MailProcesses(w.dir); len(left) > 0 {
+		if left := w.m.Processes(); len(left) > 0 {
 			t.Errorf("processes left after Close:\n%s", strings.Join(left, "\n"))
 		}
 		for _, addr := range w.addrs {
-			for _, p := range append(append([]int{}, DovecotPorts...), PostfixPorts...) {
+			for _, p := range mailAllPorts() {
 				if mailDialOK(addr, p) {
 					t.Errorf("%s:%d still accepts connections after Close", addr, p)
 				}
@@ -485,12 +495,153 @@ func TestMailServerOptionsCheck(t *testing.T) {
 		"colon in user":   func(o *MailServerOptions) { o.Users = []MailUser{{Address: "a:b@example.test", Password: "x"}} },
 		"newline in pass": func(o *MailServerOptions) { o.Users = []MailUser{{Address: "a@example.test", Password: "x\ny"}} },
 		"duplicate user":  func(o *MailServerOptions) { o.Users = []MailUser{mailAlice, mailAlice} },
-		"space in dir":    func(o *MailServerOptions) { o.Dir = "/tmp/a b" },
+		"bad hostname":    func(o *MailServerOptions) { o.Hostname = "mail example" },
 	} {
 		o := good
 		mod(&o)
 		if err := o.check(); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// A Dir whose path the configurations cannot hold as it is (a comma splits
+// Postfix lists, $ expands) works through an alias. Also StartMailServersT.
+func TestMailServersOddDir(t *testing.T) {
+	RequireMailServers(t)
+	tmp := t.TempDir()
+	certFile, keyFile, tlsConf := mailTestCert(t, tmp)
+	var addrs []string
+	for i := 0; i < 10 && addrs == nil; i++ {
+		addrs = mailTestAddrPair(i)
+		for _, a := range addrs {
+			for _, p := range mailAllPorts() {
+				if mailDialOK(a, p) {
+					addrs = nil
+				}
+			}
+		}
+	}
+	if addrs == nil {
+		t.Fatal("no free address pair in 127.0.10.0/24")
+	}
+	m := StartMailServersT(t, MailServerOptions{
+		Dir:      filepath.Join(tmp, "odd,dir $x"),
+		Addrs:    addrs,
+		CertFile: certFile,
+		KeyFile:  keyFile,
+		Users:    []MailUser{mailAlice, mailBob},
+	})
+	w := &mailTestWorld{m: m, dir: m.Dir(), addrs: addrs, tls: tlsConf}
+	c := newMailLineConn(t, mailDialTLS(t, w.tls, addrs[0], 993))
+	defer c.conn.Close()
+	c.line()
+	imapLogin(t, c, mailBob)
+	c.imap("LOGOUT")
+	mailRoundTrip(t, w, addrs[1], mailBob, mailAlice)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left := m.Processes(); len(left) > 0 {
+		t.Errorf("processes left after Close:\n%s", strings.Join(left, "\n"))
+	}
+}
+
+func TestMailServersRefuseTakenAddress(t *testing.T) {
+	RequireMailServers(t)
+	ln, err := net.Listen("tcp", "127.0.10.250:110")
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.10.250:110 (%v)", err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	_, err = StartMailServers(MailServerOptions{Dir: filepath.Join(dir, "s"), Addrs: []string{"127.0.10.250"},
+		CertFile: filepath.Join(dir, "c.pem"), KeyFile: filepath.Join(dir, "k.pem"), Users: []MailUser{mailAlice}})
+	if !errors.Is(err, ErrMailAddrInUse) || !strings.Contains(err.Error(), "127.0.10.250:110") {
+		t.Fatalf("err = %v, want ErrMailAddrInUse naming 127.0.10.250:110", err)
+	}
+}
+
+func TestMailServersMissingCert(t *testing.T) {
+	RequireMailServers(t)
+	dir := t.TempDir()
+	_, err := StartMailServers(MailServerOptions{Dir: filepath.Join(dir, "s"), Addrs: []string{"127.0.10.251"},
+		CertFile: filepath.Join(dir, "nope.pem"), KeyFile: filepath.Join(dir, "nope.key"), Users: []MailUser{mailAlice}})
+	if err == nil || !strings.Contains(err.Error(), "nope.pem") {
+		t.Fatalf("err = %v, want one naming the missing certificate", err)
+	}
+}
+
+// When Postfix cannot start, the error says why, from its log, and
+// Dovecot, already running by then, is stopped.
+func TestMailServersPostfixFailure(t *testing.T) {
+	RequireMailServers(t)
+	const addr = "127.0.10.252"
+	dir := t.TempDir()
+	ca, err := NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Issue(LeafOptions{}, mailTestHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile, err := leaf.WriteFiles(dir, "mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	var dovecotLog string
+	mailHookBeforePostfix = func(m *MailServers) {
+		dovecotLog = m.DovecotLog()
+		ln, err = net.Listen("tcp", addr+":465")
+		if err != nil {
+			t.Errorf("taking %s:465: %v", addr, err)
+		}
+		// Connections to it succeed, which must not pass for Postfix.
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+	}
+	defer func() { mailHookBeforePostfix = nil }()
+	_, err = StartMailServers(MailServerOptions{Dir: filepath.Join(dir, "s"), Addrs: []string{addr},
+		CertFile: certFile, KeyFile: keyFile, Users: []MailUser{mailAlice}})
+	if ln != nil {
+		ln.Close()
+	}
+	if err == nil {
+		t.Fatal("started with port 465 taken")
+	}
+	t.Logf("the error:\n%v", err)
+	if !errors.Is(err, ErrMailAddrInUse) || !strings.Contains(err.Error(), "465") {
+		t.Errorf("err does not wrap ErrMailAddrInUse or does not name port 465")
+	}
+	if dovecotLog == "" {
+		t.Fatal("Dovecot did not start")
+	}
+	for _, p := range mailProcs() {
+		if strings.Contains(p.cmdline, dir) {
+			t.Errorf("left running: %d %s", p.pid, p.cmdline)
+		}
+	}
+	for _, p := range DovecotPorts {
+		if mailDialOK(addr, p) {
+			t.Errorf("%s:%d still accepts connections", addr, p)
 		}
 	}
 }

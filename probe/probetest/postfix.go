@@ -176,7 +176,7 @@ func mailPostfixMaster() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := exec.Command(postconf, "-dh", "daemon_directory").Output()
+	out, err := exec.Command(postconf, "-d", "-h", "daemon_directory").Output()
 	if err != nil {
 		return "", fmt.Errorf("postfix: postconf -dh daemon_directory: %w", err)
 	}
@@ -227,7 +227,7 @@ func (m *MailServers) StartPostfix() error {
 		if serr := p.stop(); serr != nil {
 			return errors.Join(err, serr)
 		}
-		if !strings.Contains(err.Error(), "last lines of "+m.PostfixLog()) {
+		if !errors.Is(err, ErrMailAddrInUse) && !strings.Contains(err.Error(), "last lines of "+m.PostfixLog()) {
 			// Errors found before the log file is open (main.cf) go to
 			// syslog only; say so.
 			err = fmt.Errorf("%w\n(postfix logs early configuration errors to syslog only; \"postfix -c %s check\" on a terminal shows them)", err, m.cfgPath("postfix"))
