@@ -163,8 +163,13 @@ func BenchmarkDiscoverSequential(b *testing.B) {
 // takes at least the longest chain of round trips. With -v it prints the
 // timeline of the run in RTTs, which shows where the time goes.
 func TestDiscoverInLatencyWorld(t *testing.T) {
+	t.Run("plain", func(t *testing.T) { testLatencyWorld(t, false) })
+	t.Run("wildcard", func(t *testing.T) { testLatencyWorld(t, true) })
+}
+
+func testLatencyWorld(t *testing.T, wildcard bool) {
 	rtt := benchRTT
-	w := newWorld(t, rtt, false)
+	w := newWorld(t, rtt, wildcard)
 	name, chain := longestChain()
 	if name != "mx" {
 		t.Errorf("longest chain is %s (%s), want the MX one", name, chain)

@@ -31,6 +31,10 @@ go test -race -count=1 -timeout 20m ./...
 
 # Fuzz every parser of untrusted input briefly (the seeds run above too).
 fuzztime="${FUZZTIME:-10s}"
-for target in $(go test -list '^Fuzz' ./autoconfig/ | grep '^Fuzz'); do
-  go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" ./autoconfig/
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    echo "fuzz $pkg $target ($fuzztime)"
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/dev/null
+  done
 done
+echo "fuzzing: no new failures"

@@ -586,6 +586,11 @@ func TestMailServersMissingCert(t *testing.T) {
 func TestMailServersPostfixFailure(t *testing.T) {
 	RequireMailServers(t)
 	const addr = "127.0.10.252"
+	for _, p := range mailAllPorts() {
+		if mailDialOK(addr, p) {
+			t.Skipf("%s:%d is taken (a concurrent test run?)", addr, p)
+		}
+	}
 	dir := t.TempDir()
 	ca, err := NewCA()
 	if err != nil {
