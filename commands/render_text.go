@@ -62,7 +62,7 @@ func (o *output) sideText(ew *errWriter, title string, s autoconfig.SideResult) 
 		}
 		ew.printf("\n               named by %s%s\n", joinSources(r.Sources), trustWord(r.Trusted))
 		if t := r.Probe.TLS; t != nil {
-			ew.printf("               %s %s, certificate for %s valid %d more days\n", t.Version, o.pal.dim(t.Cipher), strings.Join(t.Names, ", "), t.DaysLeft)
+			ew.printf("               %s %s, certificate valid for %s, %d more days\n", t.Version, o.pal.dim(t.Cipher), certNames(t.Names, r.Host), t.DaysLeft)
 		}
 	} else {
 		ew.printf("  recommended: %s\n", o.pal.bad("none"))
@@ -72,15 +72,17 @@ func (o *output) sideText(ew *errWriter, title string, s autoconfig.SideResult) 
 		tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
 		for i, c := range s.Candidates {
 			fmt.Fprintf(tw, "    %d.\t%s\t%s\t%s\t%s\t%s\n", i+1, c.Protocol, c.Addr(), c.Security, joinSources(c.Sources)+trustWord(c.Trusted), o.probeWord(c.Probe))
+			// Continuation lines keep the row's cells so tabwriter's
+			// columns stay aligned; the text goes in the last one.
 			for _, n := range c.Notes {
-				fmt.Fprintf(tw, "\t\t%s\n", o.pal.dim("note: "+n))
+				fmt.Fprintf(tw, "\t\t\t\t\t%s\n", o.pal.dim("note: "+n))
 			}
 			if o.verbose && c.Probe != nil {
 				for _, p := range c.Probe.Phases {
-					fmt.Fprintf(tw, "\t\t%s\n", o.pal.dim(fmt.Sprintf("%-12s %-22s %8s  %s", p.Name, p.Address, ms(p.Duration), okWord(p.OK)+" "+p.Detail)))
+					fmt.Fprintf(tw, "\t\t\t\t\t%s\n", o.pal.dim(fmt.Sprintf("%-12s %-22s %8s  %s", p.Name, p.Address, ms(p.Duration), okWord(p.OK)+" "+p.Detail)))
 				}
 				for _, l := range c.Probe.Transcript {
-					fmt.Fprintf(tw, "\t\t%s\n", o.pal.dim(transcriptLine(l)))
+					fmt.Fprintf(tw, "\t\t\t\t\t%s\n", o.pal.dim(transcriptLine(l)))
 				}
 			}
 		}
@@ -133,13 +135,14 @@ func (o *output) lookupsText(ew *errWriter, lks []autoconfig.Lookup) {
 		if lk.Outcome == autoconfig.OutcomeFound && !lk.Trusted {
 			trust = o.pal.warn(" untrusted")
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s%s\t%s\t%s\n", lk.Source, lk.Query, outcome, trust, ms(lk.Duration), strings.Join(servers, ", "))
-		if lk.Error != "" && (o.verbose || lk.Outcome == autoconfig.OutcomeError) {
-			fmt.Fprintf(tw, "\t\t%s\n", o.pal.dim(lk.Error))
+		last := strings.Join(servers, ", ")
+		if lk.Error != "" && last == "" && (o.verbose || lk.Outcome == autoconfig.OutcomeError) {
+			last = o.pal.dim(lk.Error)
 		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s%s\t%s\t%s\n", lk.Source, lk.Query, outcome, trust, ms(lk.Duration), last)
 		if o.verbose {
 			for _, n := range lk.Notes {
-				fmt.Fprintf(tw, "\t\t%s\n", o.pal.dim("note: "+n))
+				fmt.Fprintf(tw, "\t\t\t\t\t%s\n", o.pal.dim("note: "+n))
 			}
 		}
 	}
@@ -172,6 +175,20 @@ func (o *output) findingsText(ew *errWriter, fs []autoconfig.Finding) {
 		}
 	}
 	ew.printf("\n")
+}
+
+// certNames says which of a certificate's names matters: the host asked
+// for, if covered, and how many others there are.
+func certNames(names []string, host string) string {
+	for _, n := range names {
+		if strings.EqualFold(n, host) || (strings.HasPrefix(n, "*.") && strings.HasSuffix(strings.ToLower(host), strings.ToLower(n[1:]))) {
+			if len(names) == 1 {
+				return n
+			}
+			return fmt.Sprintf("%s (and %d other names)", n, len(names)-1)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func transcriptLine(l autoconfig.TranscriptLine) string {
