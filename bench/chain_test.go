@@ -41,7 +41,7 @@ func resolve(host string) step { return step{"A+AAAA " + host, 1} }
 func httpsGet(host string) path {
 	return path{
 		resolve(host),
-		{"TCP", 1}, // SYN, SYN-ACK; the client's ACK rides with its first bytes
+		{"TCP", 1},    // SYN, SYN-ACK; the client's ACK rides with its first bytes
 		{"TLS1.3", 1}, // ClientHello → ServerHello…Finished
 		// The client's Finished, the HTTP/2 preface and SETTINGS and the
 		// request leave together; the answer comes back.

@@ -192,20 +192,21 @@ func pump(dst, src net.Conn, delay time.Duration, notBefore time.Time) {
 			}
 		}
 	}()
+	broken := false
 	for c := range q {
+		if broken {
+			continue // drain until the reader sees src closed
+		}
 		if d := time.Until(c.at); d > 0 {
 			time.Sleep(d)
 		}
 		if c.b == nil {
-			if tc, ok := dst.(*net.TCPConn); ok {
-				tc.CloseWrite()
-			} else {
-				dst.Close()
-			}
+			dst.(*net.TCPConn).CloseWrite()
 			continue
 		}
 		if _, err := dst.Write(c.b); err != nil {
 			// The other end is gone: stop reading this one too.
+			broken = true
 			src.Close()
 			dst.Close()
 		}

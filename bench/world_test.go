@@ -25,15 +25,15 @@ import (
 //
 // Every other source answers, through the same latency:
 //
-//	SRV (6 labels)                 NXDOMAIN
-//	https://autoconfig.example.test  NXDOMAIN (no such host)
-//	https://example.test/.well-known 404 (the domain has a web site)
-//	http:// variants of both         NXDOMAIN, 404
-//	ISPDB (example.test, provider.test) 404, from an https server in the world
-//	autodiscover                     404 (root), NXDOMAIN (autodiscover. host, SRV)
-//	guesses                          imap./pop./pop3./smtp./mail.example.test
-//	                                 NXDOMAIN; example.test and mx1.provider.test
-//	                                 resolve but refuse every mail port
+//	SRV (6 labels)                       NXDOMAIN
+//	https://autoconfig.example.test      NXDOMAIN (no such host)
+//	https://example.test/.well-known     404 (the domain has a web site)
+//	http:// variants of both             NXDOMAIN, 404
+//	ISPDB (example.test, provider.test)  404, from an https server in the world
+//	autodiscover                         404 (root), NXDOMAIN (autodiscover. host, SRV)
+//	guesses                              imap./pop./pop3./smtp./mail.example.test
+//	                                     NXDOMAIN; example.test and mx1.provider.test
+//	                                     resolve but refuse every mail port
 //
 // The wildcard variant (newWorld's wildcard argument) gives example.test
 // what many domains have: a wildcard A record to the web site, so that

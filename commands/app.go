@@ -72,7 +72,9 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		HideHelpCommand:      true,
 		Metadata:             map[string]interface{}{"info": info},
 		Commands: []*cli.Command{
-			discoverCommand(),
+			discoverCommand(), testCommand(), explainCommand(),
+			providersCommand(),
+			configCommand(),
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {

@@ -18,6 +18,13 @@ func TestReorderArgs(t *testing.T) {
 		{"postino discover alice@example.com -4 --resolver 127.0.0.1:53", "postino discover -4 --resolver 127.0.0.1:53 alice@example.com"},
 		{"postino discover -- -weird", "postino discover -- -weird"},
 		{"postino --version", "postino --version"},
+		// Subcommands belong to the command: flags go after the last one.
+		{"postino providers show gmail.com --format json", "postino providers show --format json gmail.com"},
+		{"postino providers --format json show gmail.com", "postino providers show --format json gmail.com"},
+		{"postino providers verify gmx.net web.de --timeout 2m -v", "postino providers verify --timeout 2m -v gmx.net web.de"},
+		{"postino providers search show --format=json", "postino providers search --format=json show"},
+		{"postino providers --providers-file db.json search mail", "postino providers search --providers-file db.json mail"},
+		{"postino discover providers", "postino discover providers"},
 	}
 	for _, c := range cases {
 		got := strings.Join(reorderArgs(app, strings.Fields(c.in)), " ")
@@ -29,7 +36,7 @@ func TestReorderArgs(t *testing.T) {
 
 func run(args ...string) (stdout, stderr string, status int) {
 	var o, e bytes.Buffer
-	status = Run(context.Background(), append([]string{"postino"}, args...), strings.NewReader(""), &o, &e, BuildInfo{Version: "1.2.3", Commit: "abc", Providers: []byte(`{"schema":"postino-providers/v1","providers":[]}`)})
+	status = Run(context.Background(), append([]string{"postino"}, args...), strings.NewReader(""), &o, &e, BuildInfo{Version: "1.2.3", Commit: "abc", Providers: []byte(`{"schema":"postino-providers/v2","providers":[]}`)})
 	return o.String(), e.String(), status
 }
 

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -17,10 +16,7 @@ func discoverCommand() *cli.Command {
 			"the Thunderbird ISPDB, the MX host's provider, Outlook autodiscover and guessing, all at once;\n" +
 			"probes every server they name and recommends, for the incoming and the outgoing side, the best\n" +
 			"one that really works.",
-		Flags: append(globalFlags(),
-			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
-			&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, providers, guess); repeatable."},
-		),
+		Flags:  append(globalFlags(), discoveryFlags()...),
 		Action: runDiscover,
 	}
 }
@@ -34,34 +30,7 @@ func runDiscover(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ns, err := newNetSetup(c)
-	if err != nil {
-		return err
-	}
-	db, err := autoconfig.ParseProviders(buildInfo(c).Providers)
-	if err != nil {
-		return fmt.Errorf("built-in provider database: %w", err)
-	}
-	opts := &autoconfig.Options{
-		Resolver:     ns.resolver,
-		HTTP:         ns.http,
-		Prober:       ns.prober(c.Duration(flgProbeTimeout)),
-		Providers:    db,
-		ISPDBURL:     c.String(flgISPDBURL),
-		ProbeTimeout: c.Duration(flgProbeTimeout),
-		Concurrency:  c.Int(flgConcurrency),
-	}
-	for _, s := range c.StringSlice(flgSkip) {
-		if !autoconfig.KnownSource(autoconfig.Source(s)) {
-			return usageError{fmt.Errorf("--skip %q: not a source", s)}
-		}
-		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
-	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
-	defer cancel()
-	stopProgress := out.progress(opts)
-	res, err := autoconfig.Discover(ctx, addr, opts)
-	stopProgress()
+	res, err := runDiscovery(c, addr, out.progress)
 	if err != nil {
 		return err
 	}

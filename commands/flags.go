@@ -38,5 +38,6 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: flgCAFile, Usage: "Also trust the CA certificates in this PEM file.", EnvVars: []string{"POSTINO_CA_FILE"}},
 		&cli.IntFlag{Name: flgConcurrency, Value: 32, Usage: "Run at most this many probes at once."},
 		&cli.StringFlag{Name: flgFailOn, Value: "error", Usage: "Exit non-zero on error, or also on warning."},
+		providersFileFlag(),
 	}
 }

@@ -33,6 +33,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"net"
 	"strings"
@@ -138,9 +139,28 @@ func (p *Prober) resolve(ctx context.Context, host string) ([]net.IP, error) {
 // the server answered its protocol correctly and, for tls and starttls,
 // TLS was established, whatever the certificate's problems.
 func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.ProbeResult {
+	return p.attempt(ctx, srv, attemptConfig{}).res
+}
+
+// attemptConfig varies one probe for the diagnosis: fixed addresses, a
+// legacy handshake, more work on the connection once it is ready.
+type attemptConfig struct {
+	// ips, when set, are the addresses to connect to; nothing is resolved.
+	ips []net.IP
+	// legacy makes the handshake offer TLS 1.0 and up with every cipher
+	// suite crypto/tls still implements.
+	legacy bool
+	// then, when set, runs on the connection after the pre-authentication
+	// conversation succeeded (login, send).
+	then func(ctx context.Context, s *session, d dialog) error
+}
+
+// attempt is Probe with variations; the session is returned for what the
+// result does not carry (the peer certificates, capabilities before TLS).
+func (p *Prober) attempt(ctx context.Context, srv autoconfig.Server, cfg attemptConfig) *session {
 	start := time.Now()
 	res := &autoconfig.ProbeResult{}
-	s := &session{p: p, srv: srv, res: res, host: strings.TrimSuffix(srv.Host, ".")}
+	s := &session{p: p, srv: srv, res: res, host: strings.TrimSuffix(srv.Host, "."), cfg: cfg}
 	if s.srv.Port == 0 {
 		s.srv.Port = autoconfig.DefaultPort(srv.Protocol, srv.Security)
 	}
@@ -148,13 +168,13 @@ func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.P
 	switch {
 	case d == nil:
 		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "unknown protocol "+quote(string(srv.Protocol))
-		return res
+		return s
 	case srv.Security != autoconfig.SecurityTLS && srv.Security != autoconfig.SecurityStartTLS && srv.Security != autoconfig.SecurityNone:
 		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "unknown security "+quote(string(srv.Security))
-		return res
+		return s
 	case s.host == "" || s.srv.Port < 0 || s.srv.Port > 65535:
 		res.Status, res.ErrorKind, res.Error = autoconfig.ProbeSkipped, KindInvalid, "no valid host and port to probe"
-		return res
+		return s
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
@@ -166,20 +186,23 @@ func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.P
 	s.what = "the greeting"
 
 	err := s.run(ctx, d)
+	if err == nil && cfg.then != nil {
+		err = cfg.then(ctx, s, d)
+	}
 	s.close(d)
 
 	res.Transcript = s.tr.lines()
 	res.Duration = autoconfig.Duration(time.Since(start))
 	if err == nil {
 		res.Status = autoconfig.ProbeOK
-		return res
+		return s
 	}
 	res.Status = autoconfig.ProbeFailed
 	res.ErrorKind, res.Error = kindOf(err), errMsg(err)
 	if res.ErrorKind == "" {
 		res.ErrorKind = netKind(ctx, err)
 	}
-	return res
+	return s
 }
 
 // session is one probe: one server, one connection, one result. It is used
@@ -200,12 +223,21 @@ type session struct {
 	broken   bool // the connection can no longer carry a polite goodbye
 
 	sniffTLS atomic.Bool // a second connection showed the port speaks implicit TLS
+
+	cfg        attemptConfig
+	peer       []*x509.Certificate // the certificates the server presented
+	state      *tls.ConnectionState
+	capsPlain  []string // capabilities before STARTTLS
+	handedOver bool     // a client library owns the conversation now
 }
 
 func (s *session) run(ctx context.Context, d dialog) error {
-	ips, err := s.resolve(ctx)
-	if err != nil {
-		return err
+	ips := s.cfg.ips
+	if ips == nil {
+		var err error
+		if ips, err = s.resolve(ctx); err != nil {
+			return err
+		}
 	}
 	conn, err := s.connect(ctx, ips)
 	if err != nil {
@@ -245,6 +277,7 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 		return err
 	}
 	if s.srv.Security == autoconfig.SecurityStartTLS {
+		s.capsPlain = caps
 		advertised := d.hasStartTLS(caps)
 		if d.plaintextAuth(caps) {
 			s.addFinding(authBeforeTLSFinding(s.srv, d))
@@ -328,7 +361,7 @@ func (s *session) close(d dialog) {
 	if s.raw == nil {
 		return
 	}
-	if !s.broken && s.ctx.Err() == nil {
+	if !s.broken && !s.handedOver && s.ctx.Err() == nil {
 		dl := time.Now().Add(quitWait)
 		if ctxDL, ok := s.ctx.Deadline(); ok && ctxDL.Before(dl) {
 			dl = ctxDL

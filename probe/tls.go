@@ -29,9 +29,13 @@ func (s *session) handshake(ctx context.Context, ph *autoconfig.Phase) error {
 		// every problem instead of stopping at the first.
 		InsecureSkipVerify: true,
 		VerifyConnection: func(cs tls.ConnectionState) error {
+			s.peer = cs.PeerCertificates
 			info, findings = inspectCert(cs, s.host, s.p.roots, s.p.now(), s.srv)
 			return nil
 		},
+	}
+	if s.cfg.legacy {
+		legacyConfig(cfg)
 	}
 	tc := tls.Client(s.raw, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
@@ -39,6 +43,8 @@ func (s *session) handshake(ctx context.Context, ph *autoconfig.Phase) error {
 		return s.tlsErr(ctx, err)
 	}
 	s.setConn(tc, true)
+	st := tc.ConnectionState()
+	s.state = &st
 	s.res.TLS = info
 	s.res.Findings = append(s.res.Findings, findings...)
 	if info != nil {

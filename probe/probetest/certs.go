@@ -4,9 +4,11 @@
 package probetest
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -30,8 +32,9 @@ var serial atomic.Int64
 
 func nextSerial() *big.Int { return big.NewInt(time.Now().UnixNano() + serial.Add(1)) }
 
-// NewCA makes a self-signed certificate authority valid from an hour ago for
-// ten years.
+// NewCA makes a self-signed certificate authority valid from a year ago for
+// ten years, as real authorities are: so that a leaf that expired days ago
+// still chains to it at the time it was valid.
 func NewCA() (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -40,7 +43,7 @@ func NewCA() (*CA, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:          nextSerial(),
 		Subject:               pkix.Name{CommonName: "postino test CA", Organization: []string{"postino tests"}},
-		NotBefore:             time.Now().Add(-time.Hour),
+		NotBefore:             time.Now().Add(-365 * 24 * time.Hour),
 		NotAfter:              time.Now().Add(10 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
@@ -75,6 +78,12 @@ func (ca *CA) WriteFile(dir string) (string, error) {
 type LeafOptions struct {
 	NotBefore, NotAfter time.Time // zero: now-1h, now+90d
 	SelfSigned          bool      // signed by its own key, not the CA
+	// RSA gives the leaf an RSA key (for RSA key exchange) instead of
+	// ECDSA P-256.
+	RSA bool
+	// IssuingURL is put in the Authority Information Access extension:
+	// where the issuer's certificate can be fetched.
+	IssuingURL string
 }
 
 // Leaf is a server certificate and its key.
@@ -87,10 +96,31 @@ type Leaf struct {
 
 // Issue makes a server certificate for names (DNS names or IP literals).
 func (ca *CA) Issue(opts LeafOptions, names ...string) (*Leaf, error) {
+	if opts.RSA {
+		return ca.issueRSA(opts, names...)
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
+	tmpl := leafTemplate(opts, names)
+	parent, signer := ca.Cert, any(ca.Key)
+	if opts.SelfSigned {
+		parent, signer = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		return nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return ca.leaf(opts, der, key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+}
+
+// leafTemplate is the certificate template of a leaf for names.
+func leafTemplate(opts LeafOptions, names []string) *x509.Certificate {
 	tmpl := &x509.Certificate{
 		SerialNumber: nextSerial(),
 		Subject:      pkix.Name{CommonName: "postino test server"},
@@ -115,21 +145,17 @@ func (ca *CA) Issue(opts LeafOptions, names ...string) (*Leaf, error) {
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
-	parent, signer := ca.Cert, ca.Key
-	if opts.SelfSigned {
-		parent, signer = tmpl, key
+	if opts.IssuingURL != "" {
+		tmpl.IssuingCertificateURL = []string{opts.IssuingURL}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
-	if err != nil {
-		return nil, err
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
+	return tmpl
+}
+
+// leaf assembles a Leaf from its certificate and key.
+func (ca *CA) leaf(opts LeafOptions, der []byte, key crypto.PrivateKey, keyPEM []byte) (*Leaf, error) {
 	leaf := &Leaf{
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
+		KeyPEM:  keyPEM,
 	}
 	leaf.Cert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 	if !opts.SelfSigned {
@@ -137,6 +163,53 @@ func (ca *CA) Issue(opts LeafOptions, names ...string) (*Leaf, error) {
 	}
 	leaf.Cert.Leaf, _ = x509.ParseCertificate(der)
 	return leaf, nil
+}
+
+// issueRSA is Issue with a 2048-bit RSA key.
+func (ca *CA) issueRSA(opts LeafOptions, names ...string) (*Leaf, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := leafTemplate(opts, names)
+	tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment // RSA key exchange
+	parent, signer := ca.Cert, any(ca.Key)
+	if opts.SelfSigned {
+		parent, signer = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	return ca.leaf(opts, der, key, keyPEM)
+}
+
+// NewIntermediate makes an intermediate authority signed by ca; leaves it
+// issues chain to ca only through it.
+func (ca *CA) NewIntermediate() (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          nextSerial(),
+		Subject:               pkix.Name{CommonName: "postino test intermediate", Organization: []string{"postino tests"}},
+		NotBefore:             time.Now().Add(-30 * 24 * time.Hour),
+		NotAfter:              time.Now().Add(5 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return &CA{Cert: cert, Key: key, PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
 }
 
 // TLSConfig is a server-side TLS config presenting the leaf.

@@ -1,0 +1,58 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/postino-mail/postino/autoconfig"
+	"github.com/urfave/cli/v2"
+)
+
+// discoveryFlags are the flags of every command that runs discovery
+// (discover, config), besides the global ones.
+func discoveryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
+		&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, providers, guess); repeatable."},
+	}
+}
+
+// runDiscovery runs discovery for addr the way `postino discover` does:
+// the network set up from the global flags, the built-in provider
+// database, the basic probe, --skip and the --timeout deadline. progress,
+// if not nil, shows the run on a terminal and returns the func that clears
+// it.
+func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoconfig.Options) func()) (*autoconfig.Result, error) {
+	ns, err := newNetSetup(c)
+	if err != nil {
+		return nil, err
+	}
+	db, err := loadProviders(c)
+	if err != nil {
+		return nil, err
+	}
+	opts := &autoconfig.Options{
+		Resolver:     ns.resolver,
+		HTTP:         ns.http,
+		Prober:       ns.prober(c.Duration(flgProbeTimeout)),
+		Providers:    db,
+		ISPDBURL:     c.String(flgISPDBURL),
+		ProbeTimeout: c.Duration(flgProbeTimeout),
+		Concurrency:  c.Int(flgConcurrency),
+	}
+	for _, s := range c.StringSlice(flgSkip) {
+		if !autoconfig.KnownSource(autoconfig.Source(s)) {
+			return nil, usageError{fmt.Errorf("--skip %q: not a source", s)}
+		}
+		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
+	}
+	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	defer cancel()
+	stop := func() {}
+	if progress != nil {
+		stop = progress(opts)
+	}
+	res, err := autoconfig.Discover(ctx, addr, opts)
+	stop()
+	return res, err
+}

@@ -1,0 +1,78 @@
+package commands
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/postino-mail/postino/probe"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+// Credentials never come from an argument (DESIGN.md): only from standard
+// input, the environment, or a prompt on the terminal.
+const (
+	envPassword    = "POSTINO_PASSWORD"
+	envOAuth2Token = "POSTINO_OAUTH2_TOKEN"
+)
+
+// credentials reads what --login needs: a token (--oauth2-token-stdin or
+// POSTINO_OAUTH2_TOKEN), else a password (--password-stdin,
+// POSTINO_PASSWORD, or a prompt when standard input is a terminal).
+func credentials(c *cli.Context, username string) (*probe.Credentials, error) {
+	cr := &probe.Credentials{Username: username}
+	if c.Bool(flgPasswordStdin) && c.Bool(flgTokenStdin) {
+		return nil, usageError{errors.New("--password-stdin and --oauth2-token-stdin exclude each other: standard input holds one secret")}
+	}
+	switch {
+	case c.Bool(flgTokenStdin):
+		tok, err := readSecret(c.App.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("reading the OAuth2 token from standard input: %w", err)
+		}
+		cr.OAuth2Token = tok
+	case os.Getenv(envOAuth2Token) != "" && !c.Bool(flgPasswordStdin):
+		cr.OAuth2Token = os.Getenv(envOAuth2Token)
+	case c.Bool(flgPasswordStdin):
+		pw, err := readSecret(c.App.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("reading the password from standard input: %w", err)
+		}
+		cr.Password = pw
+	case os.Getenv(envPassword) != "":
+		cr.Password = os.Getenv(envPassword)
+	default:
+		f, ok := c.App.Reader.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return nil, withHint(usageError{errors.New("--login needs a password, and standard input is not a terminal to ask for one")},
+				"pipe it in with --password-stdin, or set "+envPassword+" (or a token: --oauth2-token-stdin, "+envOAuth2Token+"); never put it on the command line")
+		}
+		fmt.Fprintf(c.App.ErrWriter, "Password for %s: ", username)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.App.ErrWriter)
+		if err != nil {
+			return nil, fmt.Errorf("reading the password: %w", err)
+		}
+		cr.Password = string(b)
+	}
+	if cr.Password == "" && cr.OAuth2Token == "" {
+		return nil, usageError{errors.New("the password or token is empty")}
+	}
+	return cr, nil
+}
+
+// readSecret reads the first line of r, without its line end.
+func readSecret(r io.Reader) (string, error) {
+	if r == nil {
+		return "", errors.New("no standard input")
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

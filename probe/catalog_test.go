@@ -1,0 +1,111 @@
+package probe_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/probe"
+)
+
+// TestFindingsDocUpToDate: docs/findings.md is generated from the catalogue
+// (go generate ./probe); a stale copy fails here.
+func TestFindingsDocUpToDate(t *testing.T) {
+	got, err := os.ReadFile("../docs/findings.md")
+	if err != nil {
+		t.Fatalf("%v (run: go generate ./probe)", err)
+	}
+	if string(got) != probe.FindingsMarkdown() {
+		t.Errorf("docs/findings.md differs from the catalogue: run go generate ./probe")
+	}
+}
+
+// TestCatalogComplete: every code the code base can emit is in the
+// catalogue, and every entry is complete.
+func TestCatalogComplete(t *testing.T) {
+	for _, code := range emittedCodes(t) {
+		if _, ok := probe.Explain(code); !ok {
+			t.Errorf("finding code %q is emitted but not in the catalogue (probe/catalog_*.go)", code)
+		}
+	}
+	codeRE := regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9]+(-[a-z0-9]+)*$`)
+	for _, e := range probe.Catalog() {
+		if !codeRE.MatchString(e.Code) || e.Severity == "" || e.Message == "" || len(e.Explain) < 40 || len(e.Fix) < 20 {
+			t.Errorf("incomplete entry %+v", e)
+		}
+	}
+}
+
+// emittedCodes collects the codes of probe's Code* constants and the code
+// literals of package autoconfig (Finding{Code: "…"}, add("…"),
+// dataFindings("…")).
+func emittedCodes(t *testing.T) []string {
+	var codes []string
+	fset := token.NewFileSet()
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok {
+				return true
+			}
+			for i, name := range vs.Names {
+				if strings.HasPrefix(name.Name, "Code") && i < len(vs.Values) {
+					if bl, ok := vs.Values[i].(*ast.BasicLit); ok && bl.Kind == token.STRING {
+						s, _ := strconv.Unquote(bl.Value)
+						codes = append(codes, s)
+					}
+				}
+			}
+			return true
+		})
+	}
+	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\()"([a-z0-9]+\.[a-z0-9-]+)"`)
+	afiles, _ := filepath.Glob("../autoconfig/*.go")
+	for _, f := range afiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
+			codes = append(codes, m[1])
+		}
+	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	if len(codes) < 30 {
+		t.Fatalf("found only %d codes: the scan is broken", len(codes))
+	}
+	return codes
+}
+
+func TestSimilarCodes(t *testing.T) {
+	for in, want := range map[string]string{
+		"tls.cert-expird":  "tls.cert-expired",
+		"expired":          "tls.cert-expired",
+		"wrong-password":   "auth.wrong-password",
+		"imap.starttls":    "imap.starttls-missing",
+		"ipv6-unreachable": "net.ipv6-unreachable",
+	} {
+		if got := probe.SimilarCodes(in); !slices.Contains(got, want) {
+			t.Errorf("SimilarCodes(%q) = %v, want it to contain %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package probe
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
+)
+
+// sessionFindings are the checks on a working connection that the basic
+// probe does not make: certificate expiry ahead, a slow greeting, a server
+// that offers no way to log in.
+func (p *Prober) sessionFindings(s autoconfig.Server, ss *session, o *DiagnoseOptions) []autoconfig.Finding {
+	var fs []autoconfig.Finding
+	warnDays := o.CertWarnDays
+	if warnDays == 0 {
+		warnDays = DefaultCertWarnDays
+	}
+	if t := ss.res.TLS; t != nil && !t.Expired && warnDays > 0 && t.DaysLeft < warnDays {
+		fs = append(fs, finding(s, CodeCertExpiring, autoconfig.SeverityWarning,
+			fmt.Sprintf("the certificate of %s expires in %s (%s)", s.Addr(), plural(t.DaysLeft, "day"), t.NotAfter.UTC().Format(time.DateOnly)),
+			fmt.Sprintf("renew it now and reload the mail server; automatic renewal (certbot, acme.sh) should have done it %d days ahead: check that it runs and reloads the server", warnDays)))
+	}
+	for _, ph := range ss.res.Phases {
+		if ph.Name == autoconfig.PhaseGreeting && time.Duration(ph.Duration) > slowGreeting {
+			fs = append(fs, finding(s, CodeSlowGreeting, autoconfig.SeverityWarning,
+				fmt.Sprintf("%s took %s to greet", s.Addr(), time.Duration(ph.Duration).Round(100*time.Millisecond)),
+				"a deliberately slow greeting (postscreen, a tarpit) is meant for port 25, not for clients; on 993, 995, 465 and 587 it makes clients time out: check the server's load and its greeting delay settings"))
+		}
+	}
+	caps := ss.res.Capabilities
+	switch s.Protocol {
+	case autoconfig.IMAP:
+		if hasFold(caps, "LOGINDISABLED") && len(ss.res.SASL) == 0 {
+			fs = append(fs, finding(s, CodeIMAPLoginDisabled, autoconfig.SeverityError,
+				fmt.Sprintf("%s announces LOGINDISABLED and no AUTHENTICATE mechanism on this connection: no client can log in", s.Addr()),
+				"use TLS (implicit on 993, or STARTTLS) if this was plain text; otherwise enable a login mechanism on the server (Dovecot: auth_mechanisms = plain login)"))
+		}
+	case autoconfig.POP3:
+		if len(caps) > 0 && !hasFold(firstWords(caps), "USER") && len(ss.res.SASL) == 0 {
+			fs = append(fs, finding(s, CodeNoAuthMechanism, autoconfig.SeverityError,
+				fmt.Sprintf("%s offers neither USER nor SASL: no client can log in", s.Addr()),
+				"enable a login mechanism on the server"))
+		}
+	case autoconfig.SMTP:
+		if len(ss.res.SASL) == 0 && s.Port != 25 {
+			fs = append(fs, finding(s, CodeNoAuthMechanism, autoconfig.SeverityWarning,
+				fmt.Sprintf("%s offers no AUTH%s: clients cannot log in to send", s.Addr(), afterTLS(s)),
+				"enable SMTP AUTH on the submission service (Postfix: -o smtpd_sasl_auth_enable=yes in master.cf); a server that only relays for its own network needs no login"))
+		}
+	}
+	if f, ok := p.chainIncomplete(s, ss); ok {
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+func afterTLS(s autoconfig.Server) string {
+	if s.Security == autoconfig.SecurityStartTLS {
+		return " after STARTTLS"
+	}
+	return ""
+}
+
+func firstWords(lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 0 {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}

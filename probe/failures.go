@@ -1,0 +1,149 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/postino-mail/postino/autoconfig"
+)
+
+// explainFailure runs when no address works. It adds what the probe of the
+// first address saw, retries in the other security mode (a port that
+// speaks STARTTLS, not implicit TLS, or the reverse) and with a legacy TLS
+// handshake, and ends with one finding that names the cause.
+func (p *Prober) explainFailure(ctx context.Context, d *Diagnosis, ss *session, ip net.IP) {
+	r := ss.res
+	d.Greeting = r.Greeting
+	d.Transcript = append(d.Transcript, r.Transcript...)
+	d.addFindings(r.Findings...)
+	s := d.Server
+	phase := ""
+	if n := len(r.Phases); n > 0 {
+		phase = r.Phases[n-1].Name
+	}
+	if r.Status == autoconfig.ProbeSkipped {
+		d.addFindings(finding(s, CodeServerProtocol, autoconfig.SeverityError, r.Error, "give a protocol, host, port and security postino knows"))
+		return
+	}
+	// A wrong mode shows as a protocol error (plain text where TLS was
+	// expected, TLS records where a greeting was) or as silence.
+	if r.ErrorKind == KindProtocol || (r.ErrorKind == KindTimeout && phase != autoconfig.PhaseConnect) || (r.ErrorKind == KindClosed && phase == autoconfig.PhaseTLS) {
+		if p.retryOtherMode(ctx, d, ip) {
+			return
+		}
+	}
+	if phase == autoconfig.PhaseTLS || phase == autoconfig.PhaseStartTLS {
+		if r.ErrorKind == KindTLS || r.ErrorKind == KindClosed {
+			if p.retryLegacy(ctx, d, ip) {
+				return
+			}
+		}
+	}
+	d.addFindings(failureFinding(s, r, phase))
+}
+
+// failureFinding names the cause of a failed probe.
+func failureFinding(s autoconfig.Server, r *autoconfig.ProbeResult, phase string) autoconfig.Finding {
+	msg := fmt.Sprintf("%s: %s", s.Addr(), r.Error)
+	err := autoconfig.SeverityError
+	switch {
+	case r.ErrorKind == KindStartTLSMissing:
+		// The probe's own finding says it; this one only in case.
+		return finding(s, map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPStartTLS, autoconfig.POP3: CodePOP3StartTLS, autoconfig.SMTP: CodeSMTPStartTLS}[s.Protocol], err, msg,
+			fmt.Sprintf("enable TLS on the server, or use implicit TLS on port %d", autoconfig.DefaultPort(s.Protocol, autoconfig.SecurityTLS)))
+	case r.ErrorKind == KindStartTLSRefused:
+		code := map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPStartTLSRefus, autoconfig.POP3: CodePOP3StartTLSRefus, autoconfig.SMTP: CodeSMTPStartTLSRefus}[s.Protocol]
+		return finding(s, code, err, msg,
+			"the server advertises STARTTLS but cannot start it: usually its certificate or key file is missing or unreadable; check the server's log")
+	case phase == autoconfig.PhaseConnect && r.ErrorKind == KindRefused:
+		return finding(s, CodeConnectRefused, err, msg,
+			fmt.Sprintf("check that the server runs and listens on port %d on every address, and that no firewall rejects the port", s.Port))
+	case phase == autoconfig.PhaseConnect && r.ErrorKind == KindTimeout:
+		hint := fmt.Sprintf("a firewall drops port %d, on the server's side or on this network; try from another network", s.Port)
+		if s.Port == 25 {
+			hint += "; many ISPs and clouds block outgoing port 25: use submission on 587 or 465"
+		}
+		return finding(s, CodeConnectTimeout, err, msg, hint)
+	case phase == autoconfig.PhaseConnect:
+		return finding(s, CodeNetUnreachable, err, msg, "check this computer's network connection and route to the server")
+	case r.ErrorKind == KindTimeout:
+		return finding(s, CodeServerSilent, err, msg,
+			"the server accepts connections but does not answer: it is overloaded, a tarpit, or waits for TLS on a port configured for plain text")
+	case phase == autoconfig.PhaseTLS || phase == autoconfig.PhaseStartTLS:
+		return finding(s, CodeTLSHandshake, err, msg,
+			"check the server's TLS configuration (certificate, key, protocols and ciphers) and its log")
+	case r.ErrorKind == KindClosed:
+		return finding(s, CodeServerClosed, err, msg,
+			"the server hangs up: it may limit connections per address, reject this network, or crash; check its log")
+	case r.ErrorKind == KindRefused:
+		return finding(s, CodeServerRefused, err, msg,
+			"the server refuses service to this client: it may be overloaded, or block this network; its message says more")
+	}
+	return finding(s, CodeServerProtocol, err, msg,
+		fmt.Sprintf("check that port %d runs %s and nothing else (a proxy, a firewall's inspection, another service)", s.Port, strings.ToUpper(string(s.Protocol))))
+}
+
+// retryOtherMode tries the other security mode on the same port and, when
+// it works, says the server was asked the wrong way.
+func (p *Prober) retryOtherMode(ctx context.Context, d *Diagnosis, ip net.IP) bool {
+	s := d.Server
+	alt := s
+	alt.Security = autoconfig.SecurityTLS
+	if s.Security == autoconfig.SecurityTLS {
+		alt.Security = autoconfig.SecurityStartTLS
+	}
+	ss := p.attempt(ctx, alt, attemptConfig{ips: []net.IP{ip}})
+	ok := ss.res.Status == autoconfig.ProbeOK
+	detail := fmt.Sprintf("as %s: %s", securityName(alt.Security), okWord(ok, ss.res.Error))
+	d.addPhase(autoconfig.Phase{Name: "retry", Address: net.JoinHostPort(ip.String(), fmt.Sprint(s.Port)), OK: ok, Duration: ss.res.Duration, Detail: detail})
+	if !ok {
+		return false
+	}
+	other := autoconfig.DefaultPort(s.Protocol, s.Security)
+	d.addFindings(finding(s, CodeTLSModeMismatch, autoconfig.SeverityError,
+		fmt.Sprintf("port %d speaks %s, not %s", s.Port, securityName(alt.Security), securityName(s.Security)),
+		fmt.Sprintf("set the connection security to %s for port %d (--security %s), or use port %d for %s",
+			securityName(alt.Security), s.Port, alt.Security, other, securityName(s.Security))))
+	return true
+}
+
+// retryLegacy tries a legacy handshake and, when it works, says what the
+// server lacks.
+func (p *Prober) retryLegacy(ctx context.Context, d *Diagnosis, ip net.IP) bool {
+	s := d.Server
+	ss := p.attempt(ctx, s, attemptConfig{ips: []net.IP{ip}, legacy: true})
+	ok := ss.res.Status == autoconfig.ProbeOK && ss.state != nil
+	detail := "legacy handshake (TLS 1.0 and up, every cipher): " + okWord(ok, ss.res.Error)
+	if ok {
+		detail += fmt.Sprintf(" with %s %s", ss.res.TLS.Version, ss.res.TLS.Cipher)
+	}
+	d.addPhase(autoconfig.Phase{Name: "legacy-tls", Address: net.JoinHostPort(ip.String(), fmt.Sprint(s.Port)), OK: ok, Duration: ss.res.Duration, Detail: detail})
+	if !ok {
+		return false
+	}
+	d.TLS = ss.res.TLS
+	lacks := legacyLacks(ss.state.Version, ss.state.CipherSuite)
+	d.addFindings(finding(s, CodeTLSLegacyOnly, autoconfig.SeverityError,
+		fmt.Sprintf("%s completes no modern TLS handshake: %s", s.Addr(), strings.Join(lacks, "; ")),
+		"enable TLS 1.2 and 1.3 with ECDHE and AES-GCM or ChaCha20 on the server (Dovecot: ssl_min_protocol = TLSv1.2; Postfix: smtpd_tls_protocols = >=TLSv1.2); current mail clients refuse it as it is"))
+	return true
+}
+
+func securityName(s autoconfig.Security) string {
+	switch s {
+	case autoconfig.SecurityTLS:
+		return "implicit TLS"
+	case autoconfig.SecurityStartTLS:
+		return "STARTTLS"
+	}
+	return "no encryption"
+}
+
+func okWord(ok bool, err string) string {
+	if ok {
+		return "works"
+	}
+	return "fails too (" + err + ")"
+}

@@ -1,0 +1,135 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
+)
+
+// Finding codes about addresses and address families.
+const (
+	CodeDNSNoAddress      = "dns.no-address"
+	CodeDNSFailed         = "dns.lookup-failed"
+	CodeIPv6Unreachable   = "net.ipv6-unreachable"
+	CodeIPv4Unreachable   = "net.ipv4-unreachable"
+	CodeAddrUnreachable   = "net.address-unreachable"
+	CodeConnectRefused    = "net.connect-refused"
+	CodeConnectTimeout    = "net.connect-timeout"
+	CodeNetUnreachable    = "net.unreachable"
+	CodeSlowGreeting      = "server.slow-greeting"
+	CodeServerSilent      = "server.silent"
+	CodeServerClosed      = "server.closed"
+	CodeServerProtocol    = "server.protocol-error"
+	CodeServerRefused     = "server.refused-service"
+	CodeTLSHandshake      = "tls.handshake-failed"
+	CodeTLSLegacyOnly     = "tls.legacy-only"
+	CodeTLSModeMismatch   = "tls.mode-mismatch"
+	CodeCertExpiring      = "tls.cert-expiring"
+	CodeChainIncomplete   = "tls.chain-incomplete"
+	CodeIMAPStartTLSRefus = "imap.starttls-refused"
+	CodePOP3StartTLSRefus = "pop3.starttls-refused"
+	CodeSMTPStartTLSRefus = "smtp.starttls-refused"
+	CodeIMAPLoginDisabled = "imap.login-disabled"
+	CodeNoAuthMechanism   = "auth.no-mechanism"
+)
+
+// resolveFamilies looks up A and AAAA and records one phase for each
+// family, so "no AAAA" and "A 192.0.2.1" read apart. It reports whether
+// there is anything to connect to.
+func (p *Prober) resolveFamilies(ctx context.Context, d *Diagnosis, host string) ([]net.IP, bool) {
+	if ip := net.ParseIP(host); ip != nil {
+		return []net.IP{ip}, true
+	}
+	rctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	start := time.Now()
+	all, err := p.resolve(rctx, host)
+	took := autoconfig.Duration(time.Since(start))
+	if err != nil {
+		kind := dnsKind(rctx, err)
+		msg := fmt.Sprintf("DNS lookup of %s failed (%s): %v", host, kind, err)
+		code, hint := CodeDNSFailed, "check the resolver (--resolver) and the domain's name servers; try again later"
+		if kind == KindNXDomain {
+			msg = fmt.Sprintf("%s has no address record (A or AAAA) in DNS", host)
+			code, hint = CodeDNSNoAddress, "check the server name for typos; if it is right, the domain's DNS lacks an A or AAAA record for it"
+		}
+		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: took, Detail: msg})
+		d.addFindings(finding(d.Server, code, autoconfig.SeverityError, msg, hint))
+		return nil, false
+	}
+	var v4, v6 []net.IP
+	for _, ip := range all {
+		if ip.To4() != nil {
+			v4 = append(v4, ip)
+		} else {
+			v6 = append(v6, ip)
+		}
+	}
+	for _, fam := range []struct {
+		rr  string
+		ips []net.IP
+		use bool
+	}{{"A", v4, p.network != "tcp6"}, {"AAAA", v6, p.network != "tcp4"}} {
+		detail := fam.rr + " " + joinIPs(fam.ips)
+		if len(fam.ips) == 0 {
+			detail = "no " + fam.rr + " record"
+		}
+		if !fam.use {
+			detail += " (not used: " + map[string]string{"A": "-6", "AAAA": "-4"}[fam.rr] + ")"
+		}
+		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Address: fam.rr, OK: true, Duration: took, Detail: detail})
+	}
+	var ips []net.IP
+	if p.network != "tcp6" {
+		ips = append(ips, v4...)
+	}
+	if p.network != "tcp4" {
+		ips = append(ips, v6...)
+	}
+	if len(ips) == 0 {
+		msg := fmt.Sprintf("%s has no address of the family asked for", host)
+		d.addFindings(finding(d.Server, CodeDNSNoAddress, autoconfig.SeverityError, msg, "drop -4/-6, or publish the missing A or AAAA record"))
+		return nil, false
+	}
+	return ips, true
+}
+
+// familyFindings compares the addresses: a family that fails while the
+// other works is the classic "works on my laptop" problem, because clients
+// without happy eyeballs hang on it.
+func familyFindings(s autoconfig.Server, as []AddressResult) []autoconfig.Finding {
+	okBy := map[string]int{}
+	failBy := map[string][]string{}
+	for _, a := range as {
+		if a.OK {
+			okBy[a.Family]++
+		} else {
+			failBy[a.Family] = append(failBy[a.Family], a.Address+" ("+a.ErrorKind+")")
+		}
+	}
+	var fs []autoconfig.Finding
+	for _, f := range []struct{ fam, other, code, rr string }{
+		{"ipv6", "ipv4", CodeIPv6Unreachable, "AAAA"},
+		{"ipv4", "ipv6", CodeIPv4Unreachable, "A"},
+	} {
+		failed := failBy[f.fam]
+		switch {
+		case len(failed) == 0:
+		case okBy[f.fam] == 0 && okBy[f.other] > 0:
+			fs = append(fs, finding(s, f.code, autoconfig.SeverityWarning,
+				fmt.Sprintf("%s is published for %s but port %d fails there: %s; %s works",
+					f.rr, s.Host, s.Port, strings.Join(failed, ", "), map[string]string{"ipv4": "IPv4", "ipv6": "IPv6"}[f.other]),
+				fmt.Sprintf("fix %s routing and the firewall for port %d on the server, or remove the %s record; clients that try %s first hang until their timeout",
+					map[string]string{"ipv4": "IPv4", "ipv6": "IPv6"}[f.fam], s.Port, f.rr, f.rr)))
+		default:
+			fs = append(fs, finding(s, CodeAddrUnreachable, autoconfig.SeverityWarning,
+				fmt.Sprintf("some addresses of %s fail on port %d: %s", s.Host, s.Port, strings.Join(failed, ", ")),
+				"every published address must serve the same; remove dead addresses from DNS or fix the servers behind them"))
+		}
+	}
+	return fs
+}

@@ -1,0 +1,144 @@
+package probe
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"github.com/postino-mail/postino/autoconfig"
+)
+
+// Redacted replaces credentials in transcripts and messages.
+const Redacted = "[redacted]"
+
+// redactor keeps credentials out of the transcript. It knows where each
+// protocol carries them (IMAP LOGIN and AUTHENTICATE, SMTP and POP3 AUTH,
+// POP3 PASS and APOP) and hides every line sent while an authentication
+// exchange runs (SASL continuations, IMAP literals); and, as a second
+// line of defence, it replaces the secrets themselves and their base64
+// forms wherever they appear.
+type redactor struct {
+	imap    bool
+	secrets []string
+	inAuth  bool // an authentication exchange is running
+	tag     string
+}
+
+func newRedactor(imap bool, secrets []string) *redactor {
+	r := &redactor{imap: imap}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		r.secrets = append(r.secrets, s, base64.StdEncoding.EncodeToString([]byte(s)))
+	}
+	return r
+}
+
+// sent returns line as the transcript may show it.
+func (r *redactor) sent(line string) string {
+	if r.inAuth {
+		if line == "*" { // a SASL cancellation
+			return line
+		}
+		return Redacted
+	}
+	f := strings.Fields(line)
+	verbAt := 0
+	if r.imap {
+		verbAt = 1
+	}
+	if len(f) <= verbAt {
+		return r.scrub(line)
+	}
+	verb := strings.ToUpper(f[verbAt])
+	keep := func(n int) string { // the first n words, then the redaction
+		return strings.Join(f[:min(n, len(f))], " ") + " " + Redacted
+	}
+	literal := strings.HasSuffix(line, "}")
+	switch {
+	case r.imap && verb == "LOGIN":
+		r.tag = f[0]
+		r.inAuth = literal
+		if len(f) > 3 && !strings.HasPrefix(f[2], "{") {
+			return keep(3)
+		}
+		return keep(2)
+	case r.imap && verb == "AUTHENTICATE":
+		r.tag, r.inAuth = f[0], true
+		if len(f) > 3 {
+			return keep(3)
+		}
+		return line
+	case !r.imap && verb == "AUTH":
+		r.inAuth = true
+		if len(f) > 2 {
+			return keep(2)
+		}
+		return line
+	case !r.imap && (verb == "PASS" || verb == "APOP"):
+		if verb == "APOP" && len(f) > 2 {
+			return keep(2)
+		}
+		return keep(1)
+	}
+	return r.scrub(line)
+}
+
+// received follows the server's side: a continuation keeps an
+// authentication exchange going, a final reply ends it.
+func (r *redactor) received(line string) {
+	if !r.inAuth {
+		return
+	}
+	switch {
+	case r.imap && strings.HasPrefix(line, r.tag+" "):
+		r.inAuth = false
+	case r.imap:
+	case strings.HasPrefix(line, "334"), strings.HasPrefix(line, "+ "), line == "+":
+	default:
+		r.inAuth = false
+	}
+}
+
+// scrub replaces the secrets wherever they appear.
+func (r *redactor) scrub(s string) string {
+	for _, sec := range r.secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, Redacted)
+		}
+	}
+	return s
+}
+
+// scrub removes secrets from every text of a diagnosis: the last line of
+// defence, should a server echo a password or a library put one in an
+// error.
+func scrub(d *Diagnosis, secrets []string) {
+	if len(secrets) == 0 {
+		return
+	}
+	r := newRedactor(false, secrets)
+	for i := range d.Phases {
+		d.Phases[i].Detail = r.scrub(d.Phases[i].Detail)
+	}
+	for i := range d.Findings {
+		d.Findings[i].Message = r.scrub(d.Findings[i].Message)
+		d.Findings[i].Hint = r.scrub(d.Findings[i].Hint)
+	}
+	for i := range d.Transcript {
+		d.Transcript[i].Text = r.scrub(d.Transcript[i].Text)
+	}
+	for i := range d.Addresses {
+		d.Addresses[i].Error = r.scrub(d.Addresses[i].Error)
+	}
+	d.Greeting = r.scrub(d.Greeting)
+}
+
+// ScrubFindings removes secrets from findings made outside a Diagnosis.
+func ScrubFindings(fs []autoconfig.Finding, c *Credentials) {
+	r := newRedactor(false, c.secrets())
+	for i := range fs {
+		fs[i].Message = r.scrub(fs[i].Message)
+		fs[i].Hint = r.scrub(fs[i].Hint)
+	}
+}
