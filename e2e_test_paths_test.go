@@ -138,6 +138,17 @@ func TestEndToEndTest(t *testing.T) {
 		noSecret(t, all, good)
 	})
 
+	t.Run("POP3 and STARTTLS submission: round trip", func(t *testing.T) {
+		got, status, all := testRun(t, w, good, "alice@srv.test", "--pop3", "store.srv.test", "--smtp", "store.srv.test:587", "--roundtrip")
+		if status != 0 {
+			t.Errorf("exit status %d, want 0; findings %v", status, got.codes())
+		}
+		if ok, detail, found := got.Outgoing.phase("roundtrip"); !found || !ok || !strings.Contains(detail, "store.srv.test:995") {
+			t.Errorf("roundtrip phase ok=%v found=%v: %s", ok, found, detail)
+		}
+		noSecret(t, all, good)
+	})
+
 	t.Run("wrong password", func(t *testing.T) {
 		const wrong = "not-the-password-4711"
 		got, status, all := testRun(t, w, wrong, "alice@srv.test", "--login")

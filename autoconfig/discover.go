@@ -377,6 +377,7 @@ func (e *engine) result() *Result {
 		return a.Query < b.Query
 	})
 	res.Lookups = e.lookups
+	res.Provider = providerFacts(e.lookups)
 	seen := map[Finding]bool{}
 	for _, lk := range e.lookups {
 		for _, f := range lk.Findings {

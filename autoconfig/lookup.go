@@ -59,4 +59,7 @@ type Lookup struct {
 	// prefs is the publisher's preference for each of Servers (SRV
 	// priority, file order); lower is preferred. Nil means file order.
 	prefs []int
+	// config is the clientConfig document behind a found Mozilla-format
+	// answer, for the facts beyond servers (see ProviderFacts).
+	config *MozillaConfig
 }

@@ -39,15 +39,18 @@ type MozillaConfig struct {
 
 // POP3Options are the <pop3> settings of one POP3 server.
 type POP3Options struct {
-	LeaveMessagesOnServer       bool
-	DaysToLeaveMessagesOnServer int
-	DownloadOnBiff              bool
-	CheckIntervalMinutes        int
+	LeaveMessagesOnServer       bool `json:"leave_messages_on_server"`
+	DaysToLeaveMessagesOnServer int  `json:"days_to_leave_messages_on_server,omitempty"`
+	DownloadOnBiff              bool `json:"download_on_biff"`
+	CheckIntervalMinutes        int  `json:"check_interval_minutes,omitempty"`
 }
 
 // OAuth2Info is a clientConfig <oAuth2> block.
 type OAuth2Info struct {
-	Issuer, Scope, AuthURL, TokenURL string
+	Issuer   string `json:"issuer"`
+	Scope    string `json:"scope"`
+	AuthURL  string `json:"auth_url"`
+	TokenURL string `json:"token_url"`
 }
 
 type mozRawConfig struct {

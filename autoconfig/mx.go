@@ -113,7 +113,8 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 		dbURL := o.ISPDBURL + url.PathEscape(d)
 		for _, u := range []struct{ url, owner string }{{acURL, d}, {dbURL, ""}} {
 			fns = append(fns, func() {
-				mlk, _ := LookupMozilla(ctx, SourceMX, u.url, addr, u.owner, o.HTTP)
+				mlk, cfg := LookupMozilla(ctx, SourceMX, u.url, addr, u.owner, o.HTTP)
+				mlk.config = cfg
 				// The way here went through an MX answer that points
 				// outside the domain: only DNSSEC makes it trustworthy.
 				mlk.Trusted = mlk.Trusted && ans.Authentic

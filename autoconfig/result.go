@@ -20,6 +20,40 @@ type Result struct {
 	// then query), never in completion order.
 	Lookups  []Lookup
 	Findings []Finding
+	// Provider holds what the best configuration document said beyond
+	// servers; nil when no document was found.
+	Provider *ProviderFacts
+}
+
+// ProviderFacts are a configuration document's facts that writers need
+// and servers do not carry.
+type ProviderFacts struct {
+	Source      Source `json:"source"`
+	DisplayName string `json:"display_name,omitempty"`
+	// POP3 options keyed by Server.Key().
+	POP3   map[string]POP3Options `json:"pop3,omitempty"`
+	OAuth2 *OAuth2Info            `json:"oauth2,omitempty"`
+}
+
+// providerFacts picks the document to believe: trusted before untrusted,
+// then by source rank, as candidates are ranked.
+func providerFacts(lks []Lookup) *ProviderFacts {
+	var best *Lookup
+	for i := range lks {
+		lk := &lks[i]
+		if lk.config == nil || lk.Outcome != OutcomeFound {
+			continue
+		}
+		if best == nil || (lk.Trusted && !best.Trusted) ||
+			(lk.Trusted == best.Trusted && sourceRank(lk.Source) < sourceRank(best.Source)) {
+			best = lk
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	c := best.config
+	return &ProviderFacts{Source: best.Source, DisplayName: c.DisplayName, POP3: c.POP3, OAuth2: c.OAuth2}
 }
 
 // SideResult is one path: incoming (IMAP, POP3) or outgoing (SMTP).

@@ -60,6 +60,20 @@ func SettingsFromResult(r *Result) Settings {
 		OutgoingStatus: r.Outgoing.Status,
 		Caveats:        pathCaveats(r.Findings),
 	}
+	if p := r.Provider; p != nil {
+		if p.DisplayName != "" {
+			st.DisplayName = p.DisplayName
+		}
+		st.OAuth2 = p.OAuth2
+		for _, s := range st.Incoming {
+			if o, ok := p.POP3[s.Key()]; ok {
+				if st.POP3 == nil {
+					st.POP3 = map[string]POP3Options{}
+				}
+				st.POP3[s.Key()] = o
+			}
+		}
+	}
 	st.fillPOP3Defaults()
 	return st
 }

@@ -17,14 +17,15 @@ const maxSettingsJSON = 16 << 20
 // the settings of a config document, or the paths of a discover (test,
 // check) report.
 type readDocument struct {
-	Schema   *string       `json:"schema"`
-	Command  string        `json:"command"`
-	Address  string        `json:"address"`
-	Domain   string        `json:"domain"`
-	Settings *settingsJSON `json:"settings"`
-	Incoming *SideResult   `json:"incoming"`
-	Outgoing *SideResult   `json:"outgoing"`
-	Findings []Finding     `json:"findings"`
+	Schema   *string        `json:"schema"`
+	Command  string         `json:"command"`
+	Address  string         `json:"address"`
+	Domain   string         `json:"domain"`
+	Settings *settingsJSON  `json:"settings"`
+	Incoming *SideResult    `json:"incoming"`
+	Outgoing *SideResult    `json:"outgoing"`
+	Findings []Finding      `json:"findings"`
+	Provider *ProviderFacts `json:"provider"`
 }
 
 // ParseSettingsJSON reads the settings out of a postino/v1 document: what
@@ -59,7 +60,7 @@ func ParseSettingsJSON(data []byte) (Settings, error) {
 	case doc.Settings != nil:
 		st, err = doc.Settings.settings(addr)
 	case doc.Incoming != nil && doc.Outgoing != nil:
-		st = SettingsFromResult(&Result{Address: addr, Incoming: *doc.Incoming, Outgoing: *doc.Outgoing, Findings: doc.Findings})
+		st = SettingsFromResult(&Result{Address: addr, Incoming: *doc.Incoming, Outgoing: *doc.Outgoing, Findings: doc.Findings, Provider: doc.Provider})
 	default:
 		return Settings{}, fmt.Errorf("%w: the %q document has neither \"settings\" nor \"incoming\" and \"outgoing\"", ErrSyntax, doc.Command)
 	}

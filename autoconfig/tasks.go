@@ -36,14 +36,16 @@ func buildTasks(addr Address, o *Options) []task {
 			continue
 		}
 		ts = append(ts, task{m.src, m.url, func(ctx context.Context, emit func(Lookup)) {
-			lk, _ := LookupMozilla(ctx, m.src, m.url, addr, addr.Domain, o.HTTP)
+			lk, cfg := LookupMozilla(ctx, m.src, m.url, addr, addr.Domain, o.HTTP)
+			lk.config = cfg
 			emit(lk)
 		}})
 	}
 	if o.enabled(SourceISPDB) {
 		u := o.ISPDBURL + url.PathEscape(addr.Domain)
 		ts = append(ts, task{SourceISPDB, u, func(ctx context.Context, emit func(Lookup)) {
-			lk, _ := LookupMozilla(ctx, SourceISPDB, u, addr, "", o.HTTP)
+			lk, cfg := LookupMozilla(ctx, SourceISPDB, u, addr, "", o.HTTP)
+			lk.config = cfg
 			emit(lk)
 		}})
 	}

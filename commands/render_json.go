@@ -22,13 +22,15 @@ type report struct {
 	Outgoing autoconfig.SideResult `json:"outgoing"`
 	Lookups  []autoconfig.Lookup   `json:"lookups"`
 	Findings []autoconfig.Finding  `json:"findings"`
+	// Provider: what the best configuration document said beyond servers.
+	Provider *autoconfig.ProviderFacts `json:"provider,omitempty"`
 }
 
 func newReport(command string, res *autoconfig.Result, verbose bool) *report {
 	r := &report{
 		Schema: SchemaV1, Command: command, Address: res.Address.String(), Domain: res.Address.Domain,
 		Duration: res.Duration, Incoming: res.Incoming, Outgoing: res.Outgoing,
-		Lookups: res.Lookups, Findings: res.Findings,
+		Lookups: res.Lookups, Findings: res.Findings, Provider: res.Provider,
 	}
 	if r.Lookups == nil {
 		r.Lookups = []autoconfig.Lookup{}

@@ -101,7 +101,12 @@ func runTest(c *cli.Context) error {
 	if login && addr.Local == "" && c.String(flgUsername) == "" {
 		return usageError{fmt.Errorf("--login needs an address (alice@example.com) or --username, not only a domain")}
 	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	timeout := c.Duration(flgTimeout)
+	if c.Bool(flgRoundtrip) && !c.IsSet(flgTimeout) {
+		// The default budget leaves room for the round trip's wait.
+		timeout = max(timeout, c.Duration(flgRoundtripWait)+3*c.Duration(flgProbeTimeout))
+	}
+	ctx, cancel := context.WithTimeout(c.Context, timeout)
 	defer cancel()
 	prober := ns.prober(c.Duration(flgProbeTimeout))
 	if len(run.asked) == 0 {

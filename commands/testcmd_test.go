@@ -207,4 +207,3 @@ func TestExplain(t *testing.T) {
 		t.Errorf("explain lists %d codes", n)
 	}
 }
-
