@@ -1,7 +1,6 @@
 package autoconfig
 
 import (
-	"bytes"
 	"encoding/xml"
 	"io"
 	"strings"
@@ -88,16 +87,7 @@ func WriteAutodiscover(w io.Writer, st Settings) ([]Loss, error) {
 		}
 	}
 	doc := poxOut{XMLNS: autodiscoverEnvelopeSchema, Response: poxOutResponse{XMLNS: autodiscoverResponseSchema, Account: acc}}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	b.WriteByte('\n')
-	_, err := w.Write(b.Bytes())
-	return ls, err
+	return ls, writeXML(w, doc)
 }
 
 func poxSecurity(s Security) (ssl, encryption string) {

@@ -1,7 +1,6 @@
 package autoconfig
 
 import (
-	"bytes"
 	"encoding/xml"
 	"io"
 	"unicode/utf8"
@@ -110,16 +109,7 @@ func WriteThunderbird(w io.Writer, st Settings) ([]Loss, error) {
 	} else if oauth {
 		ls.add(nil, "servers accept OAuth2, but no source gave the OAuth2 endpoints (issuer, scope, URLs); Thunderbird then uses OAuth2 only for providers it knows")
 	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	b.WriteByte('\n')
-	_, err := w.Write(b.Bytes())
-	return ls, err
+	return ls, writeXML(w, doc)
 }
 
 func tbSocketType(s Security) string {
