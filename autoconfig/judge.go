@@ -17,7 +17,7 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) SideResul
 	if len(cs) == 0 {
 		sr.Status = StatusBroken
 		add("discovery.nothing-found", SeverityError, "", "no source named an "+what+" server",
-			"publish SRV records (RFC 6186) or an autoconfig file, or give the server with --imap/--pop3/--smtp")
+			"publish SRV records (RFC 6186/8314) or an autoconfig file; if you know the server, test it with postino test --imap/--pop3/--smtp HOST")
 		return sr
 	}
 	noteDisagreement(side, cs, add)
