@@ -197,7 +197,7 @@ func TestEndToEndTest(t *testing.T) {
 		if err := w.mail.StopPostfix(); err != nil {
 			t.Fatal(err)
 		}
-		got, status, _ := testRun(t, w, "", "alice@srv.test", "--imap", "store.srv.test", "--smtp", "store.srv.test:465")
+		got, status, _ := testRun(t, w, "", "alice@srv.test")
 		if status != 2 {
 			t.Errorf("exit status %d, want 2", status)
 		}

@@ -54,7 +54,7 @@ func (o *output) testSideText(ew *errWriter, title string, s testSide) {
 			if t.Expired {
 				left = o.pal.bad("expired " + t.NotAfter.UTC().Format("2006-01-02"))
 			}
-			ew.printf("    certificate: %s; %s; issued by %s\n", strings.Join(t.Names, ", "), left, t.Issuer)
+			ew.printf("    certificate: %s; %s; issued by %s\n", certNames(t.Names, srv.Host), left, t.Issuer)
 		}
 		if len(d.SASLBeforeTLS) > 0 || len(d.CapabilitiesBeforeTLS) > 0 {
 			ew.printf("    login mechanisms before TLS: %s; after: %s\n", listOrNone(d.SASLBeforeTLS), listOrNone(d.SASL))

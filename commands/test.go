@@ -225,14 +225,23 @@ func (r *testRun) discover(ctx context.Context, c *cli.Context, ns *netSetup, pr
 		sr   autoconfig.SideResult
 		dest *[]target
 	}{{res.Incoming, &r.in}, {res.Outgoing, &r.out}} {
-		if rec := side.sr.Recommended; rec != nil {
+		// The recommendation, or when nothing answered discovery's quick
+		// probe, the best-ranked candidate: its diagnosis says why.
+		rec := side.sr.Recommended
+		if rec == nil && len(side.sr.Candidates) > 0 {
+			rec = &side.sr.Candidates[0]
+		}
+		if rec != nil {
 			*side.dest = append(*side.dest, target{srv: rec.Server, trusted: rec.Trusted || trustAll, sources: rec.Sources})
 		}
 	}
 	// Discovery's own findings (nothing found, sources disagree) stay; the
 	// servers' findings come again from the diagnosis.
 	for _, f := range res.Findings {
-		if f.Side == autoconfig.Discovery || strings.HasPrefix(f.Code, "discovery.") {
+		switch {
+		case f.Code == "discovery.no-answer" || f.Code == "discovery.no-valid-certificate":
+			// The diagnosis of the candidate says it in detail.
+		case f.Side == autoconfig.Discovery || strings.HasPrefix(f.Code, "discovery."):
 			r.findings = append(r.findings, f)
 		}
 	}

@@ -74,7 +74,7 @@ func emittedCodes(t *testing.T) []string {
 			return true
 		})
 	}
-	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\()"([a-z0-9]+\.[a-z0-9-]+)"`)
+	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\(|\bCode\w*\s*=\s*)"([a-z0-9]+\.[a-z0-9-]+)"`)
 	afiles, _ := filepath.Glob("../autoconfig/*.go")
 	for _, f := range afiles {
 		if strings.HasSuffix(f, "_test.go") {

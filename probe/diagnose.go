@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,8 +20,8 @@ const DefaultCertWarnDays = 14
 // tarpit, postscreen or an overloaded server.
 const slowGreeting = 2 * time.Second
 
-// otherPortGrace is how long a working server's diagnosis waits for the
-// check of its other port once its own checks are done.
+// otherPortGrace is how long after its start a working server's diagnosis
+// waits for the check of its other port, when its own checks were faster.
 const otherPortGrace = time.Second
 
 // DiagnoseOptions configure Diagnose. A nil *DiagnoseOptions is the same as
@@ -163,7 +164,12 @@ func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseO
 			Address: ips[i].String(), Family: family(ips[i]), OK: r.Status == autoconfig.ProbeOK,
 			Duration: r.Duration, ErrorKind: r.ErrorKind, Error: r.Error,
 		})
-		d.Phases = append(d.Phases, r.Phases...)
+		for _, ph := range r.Phases {
+			if ph.Address == "" {
+				ph.Address = net.JoinHostPort(ips[i].String(), strconv.Itoa(s.Port))
+			}
+			d.Phases = append(d.Phases, ph)
+		}
 		if primary < 0 && r.Status == autoconfig.ProbeOK {
 			primary = i
 		}
@@ -174,10 +180,11 @@ func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseO
 		d.reportOtherPort(alt)
 		return d
 	}
-	// The server works: the other port is only worth a short wait.
+	// The server works: the other port gets as long as the server's own
+	// checks took, and at least otherPortGrace, not more.
 	select {
 	case <-altDone:
-	case <-time.After(otherPortGrace):
+	case <-time.After(time.Until(start.Add(otherPortGrace))):
 		altCancel()
 		<-altDone
 	}

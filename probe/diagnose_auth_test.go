@@ -244,3 +244,64 @@ func TestRoundtripPOP3(t *testing.T) {
 	}
 	assertNoSecret(t, out, testPassword)
 }
+
+// sendScript is a scripted submission server (implicit TLS) that accepts
+// the login and answers RCPT TO with rcpt.
+func sendScript(t *testing.T, rcpt string) int {
+	t.Helper()
+	ehlo := "250-smtp.example.test\n250 AUTH PLAIN"
+	return probetest.StartScript(t, probetest.Step{TLS: goodCert()}, probetest.Step{Send: "220 smtp.example.test ESMTP"},
+		probetest.Step{Expect: "EHLO", Send: ehlo}, probetest.Step{Expect: "EHLO", Send: ehlo},
+		probetest.Step{Expect: "AUTH PLAIN", Send: "235 2.7.0 ok"},
+		probetest.Step{Expect: "MAIL FROM:<alice@example.test>", Send: "250 2.1.0 ok"},
+		probetest.Step{Expect: "RCPT TO:<alice@example.test>", Send: rcpt},
+		probetest.Step{Expect: "QUIT", Send: "221 bye", Close: true}).Port()
+}
+
+// TestDiagnoseSend: a 4xx at RCPT is greylisting (a warning), a 5xx a
+// refusal (an error).
+func TestDiagnoseSend(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		rcpt   string
+		status autoconfig.Status
+		code   string
+	}{
+		{"greylisted", "450 4.2.0 <alice@example.test>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/", autoconfig.StatusWarning, probe.CodeSendDeferred},
+		{"rejected", "550 5.7.1 <alice@example.test>: Relay access denied", autoconfig.StatusBroken, probe.CodeSendRejected},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			port := sendScript(t, tc.rcpt)
+			msg := probe.NewMessage("alice@example.test", time.Now())
+			d := diagnose(t, 3*time.Second, server(autoconfig.SMTP, autoconfig.SecurityTLS, port),
+				&probe.DiagnoseOptions{Trusted: true, Login: creds(testPassword), Send: msg})
+			if _, ok := diagFinding(d, tc.code); !ok || d.Status != tc.status {
+				t.Errorf("status %s, findings %v; want %s with %s", d.Status, diagCodes(d), tc.status, tc.code)
+			}
+			if d.Sent == nil || d.Sent.Accepted || d.Sent.Deferred != (tc.code == probe.CodeSendDeferred) {
+				t.Errorf("sent %+v", d.Sent)
+			}
+		})
+	}
+}
+
+// TestDiagnoseOAuthBearer: a token goes out with OAUTHBEARER (RFC 7628)
+// when the server offers it, redacted.
+func TestDiagnoseOAuthBearer(t *testing.T) {
+	t.Parallel()
+	const token = "eyJhbGciOi-secret-bearer"
+	ehlo := "250-smtp.example.test\n250 AUTH OAUTHBEARER XOAUTH2"
+	port := probetest.StartScript(t, probetest.Step{TLS: goodCert()}, probetest.Step{Send: "220 smtp.example.test ESMTP"},
+		probetest.Step{Expect: "EHLO", Send: ehlo}, probetest.Step{Expect: "EHLO", Send: ehlo},
+		probetest.Step{Expect: "AUTH OAUTHBEARER ", Send: "235 2.7.0 ok"},
+		probetest.Step{Expect: "QUIT", Send: "221 bye", Close: true}).Port()
+	d := diagnose(t, 3*time.Second, server(autoconfig.SMTP, autoconfig.SecurityTLS, port),
+		&probe.DiagnoseOptions{Trusted: true, Login: &probe.Credentials{Username: "alice@example.test", OAuth2Token: token}})
+	if d.Login == nil || !d.Login.OK || d.Login.Mechanism != "OAUTHBEARER" {
+		t.Errorf("login %+v, want ok with OAUTHBEARER", d.Login)
+	}
+	assertNoSecret(t, d, token)
+}

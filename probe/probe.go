@@ -14,6 +14,18 @@
 //   - RFC 8314 (implicit TLS for mail submission and access)
 //   - RFC 8305 (happy eyeballs: racing the addresses of a host)
 //
+// # Diagnosis
+//
+// Probe is the quick check discovery runs on every candidate. Diagnose is
+// `postino test`: every address of a server on its own (IPv4 and IPv6
+// apart), retries that tell a wrong security mode or a legacy-only TLS
+// server from a broken one, the other port of the service, and, when
+// asked, login, send and (Roundtrip) the message found again. After
+// postino's own pre-authentication conversation the connection is handed
+// to go-imap, go-smtp or go-pop3 (handover.go), with our deadlines and TLS,
+// and the conversation stays recorded with credentials redacted
+// (redact.go). Every finding code is documented in catalog_*.go.
+//
 // # Deadlines
 //
 // Every probe has one deadline: the earlier of the context's and
