@@ -324,3 +324,25 @@ func TestAuthFromProbe(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscoverWithoutProbing: with no prober (--no-probe) the best-ranked
+// candidate is still recommended, marked unknown and not verified.
+func TestDiscoverWithoutProbing(t *testing.T) {
+	o, _ := testOptions(t, srvZone(), nil)
+	o.Prober = nil
+	res := discover(t, "alice@example.com", o)
+	if res.Incoming.Status != StatusUnknown || res.Incoming.Recommended == nil || res.Incoming.Recommended.Key() != "pop3 pop.example.com:995 tls" {
+		t.Fatalf("incoming %s recommended %v, want unknown and the SRV's first choice", res.Incoming.Status, res.Incoming.Recommended)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || (f.Code == "discovery.not-verified" && f.Side == Incoming)
+	}
+	if !found {
+		t.Errorf("no discovery.not-verified finding: %v", res.Findings)
+	}
+	st := SettingsFromResult(res)
+	if len(st.Incoming) == 0 || st.Incoming[0].Host != "pop.example.com" {
+		t.Errorf("settings from an unprobed result: %v", st.Incoming)
+	}
+}

@@ -22,6 +22,12 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) SideResul
 	}
 	noteDisagreement(side, cs, add)
 	if e.o.Prober == nil {
+		// Asked not to probe: recommend what the sources rank best, and
+		// say plainly that nothing confirmed it.
+		sr.Recommended = &cs[0]
+		add("discovery.not-verified", SeverityWarning, cs[0].Addr(),
+			"not probed: nothing confirmed that "+cs[0].Addr()+" answers or that its certificate is valid",
+			"run without --no-probe where the mail ports are reachable, or postino test, to verify")
 		return sr
 	}
 	best := &cs[0]

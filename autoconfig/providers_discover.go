@@ -76,6 +76,12 @@ func (db *ProviderDB) lookupMX(addr Address, mxHost string) (Lookup, bool) {
 // and data problems as notes and findings.
 func (p *Provider) describe(lk *Lookup, addr Address, first string) {
 	lk.Servers = p.Servers(addr)
+	// The facts writers need beyond servers travel like a config
+	// document's (see providerFacts).
+	lk.config = &MozillaConfig{DisplayName: p.DisplayName}
+	if o := p.OAuth2; o != nil {
+		lk.config.OAuth2 = &OAuth2Info{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
+	}
 	lk.Outcome = OutcomeFound
 	if len(lk.Servers) == 0 {
 		// Listed, but with no IMAP, POP3 or SMTP server: the hints say

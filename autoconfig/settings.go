@@ -95,7 +95,9 @@ func usableServers(sr SideResult) []Server {
 	cs := append([]Candidate(nil), sr.Candidates...)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Verified() && !cs[j].Verified() })
 	for i := range cs {
-		if cs[i].Answered() {
+		// Unprobed (--no-probe) candidates are all that is known: keep
+		// them in rank order; probed ones must have answered.
+		if cs[i].Answered() || (sr.Status == StatusUnknown && cs[i].Probe == nil) {
 			add(cs[i].Server)
 		}
 	}

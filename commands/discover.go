@@ -77,8 +77,13 @@ func exitFor(c *cli.Context, statuses ...autoconfig.Status) error {
 	worst := exitOK
 	for _, s := range statuses {
 		switch s {
-		case autoconfig.StatusBroken, autoconfig.StatusUnknown:
+		case autoconfig.StatusBroken:
 			worst = max(worst, exitProblem)
+		case autoconfig.StatusUnknown:
+			// Not verified is a problem unless the user asked not to verify.
+			if !c.Bool(flgNoProbe) {
+				worst = max(worst, exitProblem)
+			}
 		case autoconfig.StatusWarning:
 			if c.String(flgFailOn) == "warning" {
 				worst = max(worst, exitWarning)

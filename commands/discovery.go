@@ -14,6 +14,7 @@ func discoveryFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
 		&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, providers, guess); repeatable."},
+		&cli.BoolFlag{Name: flgNoProbe, Usage: "Do not connect to the servers found: rank what the sources say, unverified (offline, or behind a firewall that blocks mail ports)."},
 	}
 }
 
@@ -39,6 +40,9 @@ func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoco
 		ISPDBURL:     c.String(flgISPDBURL),
 		ProbeTimeout: c.Duration(flgProbeTimeout),
 		Concurrency:  c.Int(flgConcurrency),
+	}
+	if c.Bool(flgNoProbe) {
+		opts.Prober = nil
 	}
 	for _, s := range c.StringSlice(flgSkip) {
 		if !autoconfig.KnownSource(autoconfig.Source(s)) {

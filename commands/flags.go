@@ -21,6 +21,7 @@ const (
 	flgFailOn       = "fail-on"
 	flgISPDBURL     = "ispdb-url"
 	flgSkip         = "skip"
+	flgNoProbe      = "no-probe"
 )
 
 // globalFlags are accepted by every command, before or after its
