@@ -74,7 +74,7 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		Commands: []*cli.Command{
 			discoverCommand(), testCommand(), explainCommand(),
 			providersCommand(),
-			configCommand(),
+			configCommand(), checkCommand(), serveCommand(),
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: real Dovecot
 # (IMAP, POP3) and Postfix for the end-to-end tests, xmllint for schema
-# checks. The system services are stopped at once: the tests start their own
-# instances on 127.x addresses and the packaged ones would hold the ports.
+# checks, Prometheus (promtool, and a real scraper for postino serve). The
+# system services are stopped at once: the tests start their own instances
+# on 127.x addresses and the packaged ones would hold the ports.
 set -euo pipefail
 
 need=()
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core dovecot-imapd dovecot-pop3d)
 command -v postfix >/dev/null 2>&1 || need+=(postfix)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+# promtool checks check's Prometheus output; prometheus scrapes postino serve.
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -24,7 +27,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # Whatever the packages started, stop it: our tests run their own servers.
-for svc in dovecot postfix; do
+for svc in dovecot postfix prometheus prometheus-node-exporter; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi

@@ -1,0 +1,217 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
+	"github.com/postino-mail/postino/probe"
+)
+
+// Codes of the findings check adds to test's: thresholds and requirements
+// that only a health check has. docs/check.md documents them.
+const (
+	codeCheckSlow        = "check.response-time"
+	codeCheckIPv6Missing = "check.ipv6-missing"
+	codeCheckIPv4Missing = "check.ipv4-missing"
+)
+
+// checkPolicy is what turns test's findings into a health check's verdict:
+// thresholds, findings made fatal, findings ignored.
+type checkPolicy struct {
+	// CertWarnDays and CertCritDays are Nagios' -D: a certificate with
+	// fewer days left is a warning, fewer than CertCritDays critical.
+	// Zero CertCritDays means only an expired certificate is critical.
+	CertWarnDays int `json:"cert_warn_days,omitempty"`
+	CertCritDays int `json:"cert_crit_days,omitempty"`
+	// WarnTime and CritTime bound a server's response time (connect, TLS,
+	// greeting and capabilities on its first working address); zero is no
+	// bound.
+	WarnTime time.Duration `json:"-"`
+	CritTime time.Duration `json:"-"`
+	// Require lists finding codes that are errors whatever their usual
+	// severity; Ignore lists codes dropped altogether.
+	Require []string `json:"require,omitempty"`
+	Ignore  []string `json:"ignore,omitempty"`
+}
+
+// requireAliases are the words --require and --ignore take besides codes.
+// ipv6/ipv4 also require the server to publish such an address at all.
+var requireAliases = map[string][]string{
+	"starttls": {probe.CodeIMAPStartTLS, probe.CodePOP3StartTLS, probe.CodeSMTPStartTLS,
+		probe.CodeIMAPStartTLSRefus, probe.CodePOP3StartTLSRefus, probe.CodeSMTPStartTLSRefus},
+	"ipv6": {probe.CodeIPv6Unreachable, codeCheckIPv6Missing},
+	"ipv4": {probe.CodeIPv4Unreachable, codeCheckIPv4Missing},
+	"cert": {probe.CodeCertExpiring},
+}
+
+// expandCodes reads a list of codes and aliases (comma-separated, or one
+// per flag) and checks that each exists.
+func expandCodes(flag string, vals []string) ([]string, error) {
+	var out []string
+	for _, v := range vals {
+		for _, w := range strings.Split(v, ",") {
+			w = strings.ToLower(strings.TrimSpace(w))
+			if w == "" {
+				continue
+			}
+			if codes, ok := requireAliases[w]; ok {
+				out = append(out, codes...)
+				continue
+			}
+			if _, ok := probe.Explain(w); !ok && !strings.HasPrefix(w, "check.") {
+				hint := "the aliases are starttls, ipv6, ipv4 and cert; postino explain lists the codes"
+				if s := probe.SimilarCodes(w); len(s) > 0 {
+					hint = "did you mean " + strings.Join(s, ", ") + "?"
+				}
+				return nil, withHint(usageError{fmt.Errorf("--%s %q: no such finding code", flag, w)}, hint)
+			}
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+func has(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// apply rewrites rep's findings and verdicts by the policy, in place.
+func (p checkPolicy) apply(rep *testReport) {
+	owner := map[string]*probe.Diagnosis{}
+	for _, s := range []*testSide{&rep.Incoming, &rep.Outgoing} {
+		for _, ts := range s.Servers {
+			d := ts.Diagnosis
+			owner[d.Server.Addr()] = d
+			d.Findings = append(d.Findings, p.extra(d)...)
+			d.Findings = p.rewrite(d.Findings, owner)
+			d.Status = diagnosisStatus(d)
+		}
+	}
+	// The report's own list is discovery's findings followed by every
+	// server's; rebuild it from the rewritten parts.
+	var fs []autoconfig.Finding
+	for _, f := range rep.Findings {
+		if owner[f.Server] == nil {
+			fs = append(fs, f)
+		}
+	}
+	fs = p.rewrite(fs, owner)
+	rep.Incoming.Status = sideStatus(rep.Incoming, fs, autoconfig.Incoming)
+	rep.Outgoing.Status = sideStatus(rep.Outgoing, fs, autoconfig.Outgoing)
+	for _, s := range []testSide{rep.Incoming, rep.Outgoing} {
+		for _, ts := range s.Servers {
+			fs = append(fs, ts.Findings...)
+		}
+	}
+	rep.Findings = append([]autoconfig.Finding{}, fs...)
+}
+
+// extra are the findings only check makes: response time and the
+// addresses --require ipv6/ipv4 wants.
+func (p checkPolicy) extra(d *probe.Diagnosis) []autoconfig.Finding {
+	var fs []autoconfig.Finding
+	mk := func(code string, sev autoconfig.Severity, msg, hint string) {
+		fs = append(fs, autoconfig.Finding{Code: code, Severity: sev, Side: d.Server.Side(), Server: d.Server.Addr(), Message: msg, Hint: hint})
+	}
+	if rt, ok := responseTime(d); ok {
+		switch {
+		case p.CritTime > 0 && rt > p.CritTime:
+			mk(codeCheckSlow, autoconfig.SeverityError, fmt.Sprintf("%s answered in %s, more than --crit-time %s", d.Server.Addr(), ms(autoconfig.Duration(rt)), p.CritTime),
+				"check the server's load and the network between here and it")
+		case p.WarnTime > 0 && rt > p.WarnTime:
+			mk(codeCheckSlow, autoconfig.SeverityWarning, fmt.Sprintf("%s answered in %s, more than --warn-time %s", d.Server.Addr(), ms(autoconfig.Duration(rt)), p.WarnTime),
+				"check the server's load and the network between here and it")
+		}
+	}
+	fams := map[string]bool{}
+	for _, a := range d.Addresses {
+		fams[a.Family] = true
+	}
+	if len(d.Addresses) > 0 && has(p.Require, codeCheckIPv6Missing) && !fams["ipv6"] {
+		mk(codeCheckIPv6Missing, autoconfig.SeverityError, d.Server.Host+" has no IPv6 address (AAAA)", "publish an AAAA record for a server that listens on IPv6")
+	}
+	if len(d.Addresses) > 0 && has(p.Require, codeCheckIPv4Missing) && !fams["ipv4"] {
+		mk(codeCheckIPv4Missing, autoconfig.SeverityError, d.Server.Host+" has no IPv4 address (A)", "publish an A record for a server that listens on IPv4")
+	}
+	return fs
+}
+
+// rewrite drops ignored findings and raises required ones and
+// certificates below --cert-crit-days to errors.
+func (p checkPolicy) rewrite(fs []autoconfig.Finding, owner map[string]*probe.Diagnosis) []autoconfig.Finding {
+	out := []autoconfig.Finding{}
+	for _, f := range fs {
+		if has(p.Ignore, f.Code) {
+			continue
+		}
+		if has(p.Require, f.Code) {
+			f.Severity = autoconfig.SeverityError
+		}
+		if d := owner[f.Server]; f.Code == probe.CodeCertExpiring && d != nil && d.TLS != nil && d.TLS.DaysLeft < p.CertCritDays {
+			f.Severity = autoconfig.SeverityError
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// responseTime is how long the first working address took from connect
+// to the last capability.
+func responseTime(d *probe.Diagnosis) (time.Duration, bool) {
+	for _, a := range d.Addresses {
+		if a.OK {
+			return time.Duration(a.Duration), true
+		}
+	}
+	return 0, false
+}
+
+// diagnosisStatus is a server's verdict after the policy: broken if no
+// address works or any finding is an error, a warning with any warning.
+func diagnosisStatus(d *probe.Diagnosis) autoconfig.Status {
+	works := false
+	for _, a := range d.Addresses {
+		works = works || a.OK
+	}
+	if !works {
+		return autoconfig.StatusBroken
+	}
+	st := autoconfig.StatusOK
+	for _, f := range d.Findings {
+		switch f.Severity {
+		case autoconfig.SeverityError:
+			return autoconfig.StatusBroken
+		case autoconfig.SeverityWarning:
+			st = autoconfig.StatusWarning
+		}
+	}
+	return st
+}
+
+// sideStatus is a path's verdict after the policy: its worst server, and
+// broken with no server or a discovery error on that path.
+func sideStatus(s testSide, discovery []autoconfig.Finding, side autoconfig.Side) autoconfig.Status {
+	if s.Status == statusSkipped {
+		return statusSkipped
+	}
+	if len(s.Servers) == 0 {
+		return autoconfig.StatusBroken
+	}
+	st := autoconfig.StatusOK
+	for _, ts := range s.Servers {
+		st = worse(st, ts.Status)
+	}
+	for _, f := range discovery {
+		if f.Side == side && f.Severity == autoconfig.SeverityError {
+			st = autoconfig.StatusBroken
+		}
+	}
+	return st
+}

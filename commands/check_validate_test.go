@@ -1,0 +1,156 @@
+package commands
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// needTool returns the path of a command the test needs; without it the
+// test is skipped, or fails when CI=true and scripts/install-deps.sh
+// installs it (required).
+func needTool(t *testing.T, name string, required bool) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if required && os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed (scripts/install-deps.sh installs it)", name)
+	}
+	t.Skipf("%s is not installed", name)
+	return ""
+}
+
+func writeTemp(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCheckJUnitSchema validates the JUnit output against the junit-4
+// schema in testdata/junit with xmllint, for warnings passing and failing.
+func TestCheckJUnitSchema(t *testing.T) {
+	xmllint := needTool(t, "xmllint", true)
+	for _, failOn := range []string{"error", "warning"} {
+		f := writeTemp(t, "junit.xml", renderFixtures(t, "junit", false, failOn, nil))
+		out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join("testdata", "junit", "JUnit.xsd"), f).CombinedOutput()
+		if err != nil {
+			t.Errorf("--fail-on %s: xmllint: %v\n%s", failOn, err, out)
+		}
+	}
+}
+
+// TestCheckJUnitConsumer reads the JUnit output back with junit2json, a
+// JUnit parser from npm, installed into testdata/junit/consumer on first
+// use. It needs npm and the registry, so it is never required.
+func TestCheckJUnitConsumer(t *testing.T) {
+	npm := needTool(t, "npm", false)
+	dir := filepath.Join("testdata", "junit", "consumer")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "junit2json")); err != nil {
+		if out, err := exec.Command(npm, "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent").CombinedOutput(); err != nil {
+			t.Skipf("npm install junit2json: %v\n%s", err, out)
+		}
+	}
+	f := writeTemp(t, "junit.xml", renderFixtures(t, "junit", false, "error", nil))
+	out, err := exec.Command("node", filepath.Join(dir, "read.mjs"), f).Output()
+	if err != nil {
+		t.Fatalf("node read.mjs: %v", err)
+	}
+	var got struct {
+		Suites, Tests, Failures, Errors, Skipped int
+		Cases                                    []string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	// The fixture: 4 targets; the broken one's connect phase and finding
+	// fail, dead.test is an error, the warning target skips outgoing.
+	if got.Suites != 4 || got.Failures != 2 || got.Errors != 1 || got.Skipped != 1 {
+		t.Errorf("junit2json read %+v", got)
+	}
+	want := "bob@broken.test | bob@broken.test.outgoing | smtp smtp.broken.test:465 net.connect-refused | failure"
+	if !strings.Contains(strings.Join(got.Cases, "\n"), want) {
+		t.Errorf("no case %q in\n%s", want, strings.Join(got.Cases, "\n"))
+	}
+}
+
+// TestCheckPrometheusFormat checks the exposition with promtool (Debian's
+// prometheus package) and, always, the rules promtool would apply that
+// matter most: one HELP and TYPE per family, its samples together, no
+// repeated series.
+func TestCheckPrometheusFormat(t *testing.T) {
+	for _, single := range []bool{false, true} {
+		out := renderFixtures(t, "prometheus", single, "error", nil)
+		checkExposition(t, string(out))
+		if p, err := exec.LookPath("promtool"); err == nil {
+			cmd := exec.Command(p, "check", "metrics")
+			cmd.Stdin = strings.NewReader(string(out))
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("promtool check metrics: %v\n%s", err, msg)
+			}
+		}
+	}
+}
+
+var sampleLine = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (NaN|[-+0-9.e]+)$`)
+
+func checkExposition(t *testing.T, s string) {
+	t.Helper()
+	typed, series := map[string]bool{}, map[string]bool{}
+	current := ""
+	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		if f, ok := strings.CutPrefix(l, "# TYPE "); ok {
+			name := strings.Fields(f)[0]
+			if typed[name] {
+				t.Errorf("second TYPE for %s", name)
+			}
+			typed[name], current = true, name
+			continue
+		}
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		m := sampleLine.FindStringSubmatch(l)
+		if m == nil {
+			t.Errorf("not a sample line: %q", l)
+			continue
+		}
+		if fam := strings.TrimSuffix(strings.TrimSuffix(m[1], "_sum"), "_count"); m[1] != current && fam != current {
+			t.Errorf("sample %q outside its family's group (current %s)", l, current)
+		}
+		key := l[:strings.LastIndexByte(l, ' ')]
+		if series[key] {
+			t.Errorf("repeated series %s", key)
+		}
+		series[key] = true
+	}
+}
+
+// nagiosFirstLine is the plugin output's first line as the
+// monitoring-plugins guidelines define it: SERVICE STATE - text, then
+// optionally | and 'label'=value[UOM];[warn];[crit];[min];[max] items.
+var nagiosFirstLine = regexp.MustCompile(`^POSTINO (OK|WARNING|CRITICAL|UNKNOWN) - [^|]+(\|('([^']|'')+'=[-0-9.]+(s|ms|us|%|B|KB|MB|TB|c)?(;[-0-9.:~@]*){0,4})( '([^']|'')+'=[-0-9.]+(s|ms|us|%|B|KB|MB|TB|c)?(;[-0-9.:~@]*){0,4})*)?$`)
+
+// TestCheckNagiosFormat checks the plugin output's shape: the first line,
+// then subcheck lines only, with no | after the first line.
+func TestCheckNagiosFormat(t *testing.T) {
+	for _, single := range []bool{false, true} {
+		lines := strings.Split(strings.TrimSuffix(string(renderFixtures(t, "nagios", single, "warning", nil)), "\n"), "\n")
+		if !nagiosFirstLine.MatchString(lines[0]) {
+			t.Errorf("first line does not follow the plugin guidelines:\n%s", lines[0])
+		}
+		for _, l := range lines[1:] {
+			if !regexp.MustCompile(`^( {2})*\\_\[(OK|WARNING|CRITICAL|UNKNOWN)\] - [^|]*$`).MatchString(l) {
+				t.Errorf("not a subcheck line: %q", l)
+			}
+		}
+	}
+}
