@@ -70,7 +70,7 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
 		HideHelpCommand:      true,
-		Metadata:             map[string]interface{}{"info": info},
+		Metadata:             map[string]interface{}{"info": info, metaProviders: &providerCache{}},
 		Commands: []*cli.Command{
 			discoverCommand(), testCommand(), explainCommand(),
 			providersCommand(),
@@ -93,5 +93,8 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 // onUsageError turns urfave's usage errors into ours, so they print as one
 // "postino: error:" line with a hint instead of the whole help text.
 func onUsageError(c *cli.Context, err error, _ bool) error { return usageError{err} }
+
+// metaProviders keys the run's provider database cache in App.Metadata.
+const metaProviders = "providers"
 
 func buildInfo(c *cli.Context) BuildInfo { return c.App.Metadata["info"].(BuildInfo) }

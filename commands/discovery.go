@@ -28,6 +28,25 @@ func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoco
 	if err != nil {
 		return nil, err
 	}
+	opts, err := discoveryOptions(c, ns)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	defer cancel()
+	stop := func() {}
+	if progress != nil {
+		stop = progress(opts)
+	}
+	res, err := autoconfig.Discover(ctx, addr, opts)
+	stop()
+	return res, err
+}
+
+// discoveryOptions are the discovery engine's options from the flags:
+// every command that discovers (discover, config, test, check) asks the
+// same sources the same way.
+func discoveryOptions(c *cli.Context, ns *netSetup) (*autoconfig.Options, error) {
 	db, err := loadProviders(c)
 	if err != nil {
 		return nil, err
@@ -50,13 +69,5 @@ func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoco
 		}
 		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
 	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
-	defer cancel()
-	stop := func() {}
-	if progress != nil {
-		stop = progress(opts)
-	}
-	res, err := autoconfig.Discover(ctx, addr, opts)
-	stop()
-	return res, err
+	return opts, nil
 }

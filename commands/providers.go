@@ -49,6 +49,21 @@ func providersCommand() *cli.Command {
 // loadProviders parses the database named by --providers-file, else the
 // built-in one.
 func loadProviders(c *cli.Context) (*autoconfig.ProviderDB, error) {
+	// One parse per run: check runs discovery for every target, and the
+	// database is immutable once read.
+	pc := c.App.Metadata[metaProviders].(*providerCache)
+	pc.once.Do(func() { pc.db, pc.err = parseProviders(c) })
+	return pc.db, pc.err
+}
+
+// providerCache holds the run's parsed provider database.
+type providerCache struct {
+	once sync.Once
+	db   *autoconfig.ProviderDB
+	err  error
+}
+
+func parseProviders(c *cli.Context) (*autoconfig.ProviderDB, error) {
 	data, what := buildInfo(c).Providers, "built-in provider database"
 	if f := c.String(flgProvidersFile); f != "" {
 		b, err := os.ReadFile(f)

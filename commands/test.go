@@ -201,14 +201,11 @@ func parseServer(p autoconfig.Protocol, v string, sec autoconfig.Security) (auto
 
 // discover finds the servers: each side's recommendation.
 func (r *testRun) discover(ctx context.Context, c *cli.Context, ns *netSetup, prober autoconfig.Prober, out *output) error {
-	db, err := autoconfig.ParseProviders(buildInfo(c).Providers)
+	opts, err := discoveryOptions(c, ns)
 	if err != nil {
-		return fmt.Errorf("built-in provider database: %w", err)
+		return err
 	}
-	opts := &autoconfig.Options{
-		Resolver: ns.resolver, HTTP: ns.http, Prober: prober, Providers: db,
-		ISPDBURL: c.String(flgISPDBURL), ProbeTimeout: c.Duration(flgProbeTimeout), Concurrency: c.Int(flgConcurrency),
-	}
+	opts.Prober = prober
 	stop := out.progress(opts)
 	res, err := autoconfig.Discover(ctx, r.addr, opts)
 	stop()
