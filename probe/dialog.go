@@ -25,7 +25,7 @@ type dialog interface {
 	// password.
 	plaintextAuth(caps []string) bool
 	authBeforeTLSHint() string
-	// quit says goodbye and reads the answer, ignoring errors.
+	// quit says goodbye, ignoring errors; session.close drains the answer.
 	quit(s *session)
 }
 

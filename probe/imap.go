@@ -180,8 +180,5 @@ func (d *imapDialog) authBeforeTLSHint() string {
 }
 
 func (d *imapDialog) quit(s *session) {
-	tag := d.nextTag()
-	if s.send(tag+" LOGOUT", "LOGOUT") == nil {
-		d.readTagged(s, tag)
-	}
+	s.send(d.nextTag()+" LOGOUT", "LOGOUT")
 }

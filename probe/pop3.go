@@ -115,7 +115,5 @@ func (d *pop3Dialog) authBeforeTLSHint() string {
 }
 
 func (d *pop3Dialog) quit(s *session) {
-	if s.send("QUIT", "QUIT") == nil {
-		d.status(s)
-	}
+	s.send("QUIT", "QUIT")
 }

@@ -190,7 +190,5 @@ func (d *smtpDialog) authBeforeTLSHint() string {
 }
 
 func (d *smtpDialog) quit(s *session) {
-	if s.send("QUIT", "QUIT") == nil {
-		d.reply(s)
-	}
+	s.send("QUIT", "QUIT")
 }
