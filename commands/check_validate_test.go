@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // needTool returns the path of a command the test needs; without it the
@@ -55,7 +57,11 @@ func TestCheckJUnitConsumer(t *testing.T) {
 	npm := needTool(t, "npm", false)
 	dir := filepath.Join("testdata", "junit", "consumer")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "junit2json")); err != nil {
-		if out, err := exec.Command(npm, "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent").CombinedOutput(); err != nil {
+		// Bounded: an unreachable registry makes npm retry for minutes,
+		// and this optional check must not hold the suite that long.
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if out, err := exec.CommandContext(ctx, npm, "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent", "--fetch-retries=1").CombinedOutput(); err != nil {
 			t.Skipf("npm install junit2json: %v\n%s", err, out)
 		}
 	}
