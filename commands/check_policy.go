@@ -91,7 +91,7 @@ func (p checkPolicy) apply(rep *testReport) {
 			owner[d.Server.Addr()] = d
 			d.Findings = append(d.Findings, p.extra(d)...)
 			d.Findings = p.rewrite(d.Findings, owner)
-			d.Status = diagnosisStatus(d)
+			d.Status = d.Verdict()
 		}
 	}
 	// The report's own list is discovery's findings followed by every
@@ -171,28 +171,6 @@ func responseTime(d *probe.Diagnosis) (time.Duration, bool) {
 		}
 	}
 	return 0, false
-}
-
-// diagnosisStatus is a server's verdict after the policy: broken if no
-// address works or any finding is an error, a warning with any warning.
-func diagnosisStatus(d *probe.Diagnosis) autoconfig.Status {
-	works := false
-	for _, a := range d.Addresses {
-		works = works || a.OK
-	}
-	if !works {
-		return autoconfig.StatusBroken
-	}
-	st := autoconfig.StatusOK
-	for _, f := range d.Findings {
-		switch f.Severity {
-		case autoconfig.SeverityError:
-			return autoconfig.StatusBroken
-		case autoconfig.SeverityWarning:
-			st = autoconfig.StatusWarning
-		}
-	}
-	return st
 }
 
 // sideStatus is a path's verdict after the policy: its worst server, and

@@ -129,7 +129,7 @@ func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseO
 	d := &Diagnosis{Server: s, Trusted: o.Trusted, Findings: []autoconfig.Finding{}}
 	defer func() {
 		d.Duration = autoconfig.Duration(time.Since(start))
-		d.Status = verdict(d)
+		d.Status = d.Verdict()
 		scrub(d, o.Login.secrets())
 	}()
 
@@ -256,8 +256,11 @@ func (d *Diagnosis) drop(code string) {
 
 func (d *Diagnosis) addPhase(ph autoconfig.Phase) { d.Phases = append(d.Phases, ph) }
 
-// verdict: broken with any error finding, a warning with any warning.
-func verdict(d *Diagnosis) autoconfig.Status {
+// Verdict judges the diagnosis from its findings and addresses: broken
+// when no address works or any finding is an error, a warning with any
+// warning. Callers that change the findings (check's thresholds and
+// --ignore) judge again with it.
+func (d *Diagnosis) Verdict() autoconfig.Status {
 	st := autoconfig.StatusOK
 	for _, f := range d.Findings {
 		switch f.Severity {

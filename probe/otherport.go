@@ -63,7 +63,7 @@ func (d *Diagnosis) reportOtherPort(alt *session) {
 		addr = net.JoinHostPort(alt.cfg.ips[0].String(), fmt.Sprint(a.Port))
 	}
 	d.addPhase(autoconfig.Phase{Name: "other-port", Address: addr, OK: ok, Duration: r.Duration, Detail: detail})
-	if ok && verdict(d) == autoconfig.StatusBroken && r.Verified() {
+	if ok && d.Verdict() == autoconfig.StatusBroken && r.Verified() {
 		d.addFindings(finding(d.Server, CodeOtherPortWorks, autoconfig.SeverityInfo,
 			fmt.Sprintf("%s does not work, but %s on port %d does", d.Server.Addr(), securityName(a.Security), a.Port),
 			fmt.Sprintf("configure the client with port %d and %s (--%s %s:%d --security %s), until port %d is fixed",

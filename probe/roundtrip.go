@@ -38,7 +38,7 @@ type RoundtripOptions struct {
 // out, whose status is judged again.
 func (p *Prober) Roundtrip(ctx context.Context, out *Diagnosis, in autoconfig.Server, o *RoundtripOptions) {
 	defer func() {
-		out.Status = verdict(out)
+		out.Status = out.Verdict()
 		scrub(out, o.Login.secrets())
 	}()
 	if out.Sent == nil || !out.Sent.Accepted {
