@@ -60,7 +60,7 @@ func expandCodes(flag string, vals []string) ([]string, error) {
 				out = append(out, codes...)
 				continue
 			}
-			if _, ok := probe.Explain(w); !ok && !strings.HasPrefix(w, "check.") {
+			if _, ok := probe.Explain(w); !ok {
 				hint := "the aliases are starttls, ipv6, ipv4 and cert; postino explain lists the codes"
 				if s := probe.SimilarCodes(w); len(s) > 0 {
 					hint = "did you mean " + strings.Join(s, ", ") + "?"

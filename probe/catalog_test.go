@@ -74,8 +74,10 @@ func emittedCodes(t *testing.T) []string {
 			return true
 		})
 	}
-	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\(|\bCode\w*\s*=\s*)"([a-z0-9]+\.[a-z0-9-]+)"`)
+	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\(|\b[cC]ode\w*\s*=\s*)"([a-z0-9]+\.[a-z0-9-]+)"`)
 	afiles, _ := filepath.Glob("../autoconfig/*.go")
+	cfiles, _ := filepath.Glob("../commands/check_*.go")
+	afiles = append(afiles, cfiles...)
 	for _, f := range afiles {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
