@@ -55,6 +55,16 @@ func (a Address) String() string {
 	return a.Local + "@" + a.Domain
 }
 
+// fullAddress is the login name "the whole address": the address itself,
+// or with a bare domain the placeholder a client fills in, as config
+// documents write it.
+func fullAddress(a Address) string {
+	if a.HasLocal() {
+		return a.String()
+	}
+	return "%EMAILADDRESS%"
+}
+
 // HasLocal reports whether a full address (not just a domain) was given.
 func (a Address) HasLocal() bool { return a.Local != "" }
 

@@ -346,3 +346,16 @@ func TestDiscoverWithoutProbing(t *testing.T) {
 		t.Errorf("settings from an unprobed result: %v", st.Incoming)
 	}
 }
+
+// TestDiscoverBareDomainUsername: with only a domain, SRV and guessed
+// servers carry the login name as the placeholder a client fills in.
+func TestDiscoverBareDomainUsername(t *testing.T) {
+	p := &fakeProber{ok: map[string]bool{"imap imap.example.com:993 tls": true}}
+	o, _ := testOptions(t, srvZone(), p)
+	res := discover(t, "example.com", o)
+	for _, c := range append(res.Incoming.Candidates, res.Outgoing.Candidates...) {
+		if c.Username != "%EMAILADDRESS%" {
+			t.Errorf("%v: username %q, want %%EMAILADDRESS%%", c.Server, c.Username)
+		}
+	}
+}

@@ -59,10 +59,8 @@ func guessServers(addr Address, g guessHost) []Server {
 			out = append(out, Server{Protocol: SMTP, Host: g.host, Port: 25, Security: SecurityStartTLS})
 		}
 	}
-	if addr.HasLocal() {
-		for i := range out {
-			out[i].Username = addr.String()
-		}
+	for i := range out {
+		out[i].Username = fullAddress(addr)
 	}
 	return out
 }

@@ -64,11 +64,9 @@ func lookupSRV(ctx context.Context, res resolver.Resolver, addr Address, l srvLa
 			continue
 		}
 		s := Server{Protocol: l.protocol, Host: r.Target, Port: int(r.Port), Security: l.security}
-		if addr.HasLocal() {
-			// RFC 6186 section 4: the username is the full address unless
-			// told otherwise.
-			s.Username = addr.String()
-		}
+		// RFC 6186 section 4: the username is the full address unless
+		// told otherwise.
+		s.Username = fullAddress(addr)
 		lk.Servers = append(lk.Servers, s)
 		lk.prefs = append(lk.prefs, int(r.Priority))
 		lk.Notes = append(lk.Notes, fmt.Sprintf("%s:%d priority %d weight %d", r.Target, r.Port, r.Priority, r.Weight))
