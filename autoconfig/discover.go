@@ -186,9 +186,8 @@ func (e *engine) handle(ev event) {
 			c.Probe = &ProbeResult{Status: ProbeSkipped, Error: "not needed: a better candidate was verified"}
 		}
 		if len(c.Auth) == 0 {
-			if c.Auth = authFromProbe(c.Protocol, c.Probe); len(c.Auth) > 0 {
-				c.Notes = append(c.Notes, "authentication read from the server's capabilities: no source stated it")
-			}
+			c.Auth = authFromProbe(c.Protocol, c.Probe)
+			c.AuthFromProbe = len(c.Auth) > 0
 		}
 		if e.o.Progress != nil {
 			e.o.Progress(nil, c)

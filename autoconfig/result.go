@@ -71,8 +71,11 @@ type Candidate struct {
 	Trusted bool     `json:"trusted"`
 	// Notes record where sources disagree about this server (username
 	// form, authentication) and why it ranks where it does.
-	Notes []string     `json:"notes,omitempty"`
-	Probe *ProbeResult `json:"probe,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	// AuthFromProbe: no source stated the authentication methods; Auth was
+	// read from the server's capabilities.
+	AuthFromProbe bool         `json:"auth_from_probe,omitempty"`
+	Probe         *ProbeResult `json:"probe,omitempty"`
 
 	pref    int // best publisher preference among its sources
 	srcRank int // best source rank among its sources

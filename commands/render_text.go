@@ -59,6 +59,9 @@ func (o *output) sideText(ew *errWriter, title string, s autoconfig.SideResult) 
 		ew.printf("               username %s", user)
 		if len(r.Auth) > 0 {
 			ew.printf(", authentication %s", joinAuth(r.Auth))
+			if r.AuthFromProbe {
+				ew.printf(" %s", o.pal.dim("(from the server's capabilities)"))
+			}
 		}
 		ew.printf("\n               named by %s%s\n", joinSources(r.Sources), trustWord(r.Trusted))
 		if t := r.Probe.TLS; t != nil {
