@@ -50,6 +50,7 @@ func reportError(w io.Writer, err error) int {
 	var h hintError
 	if errors.As(err, &h) {
 		fmt.Fprintf(w, "postino: hint: %s\n", h.hint)
+		return exitCannotRun // one hint, the specific one
 	}
 	var u usageError
 	if errors.As(err, &u) || strings.Contains(msg, "flag provided but not defined") || strings.HasPrefix(msg, "invalid value") {
