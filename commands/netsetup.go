@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -76,6 +78,10 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 	}
 	return probe.New(&probe.Options{
 		DialContext: ns.dialer.DialContext, Resolve: ns.dialer.Resolve, Network: network,
+		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, error) {
+			ips, _, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
+			return ips, err
+		},
 		RootCAs: ns.roots, Timeout: timeout,
 	})
 }

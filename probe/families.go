@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -46,6 +47,9 @@ func (p *Prober) resolveFamilies(ctx context.Context, d *Diagnosis, host string)
 	}
 	rctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
+	if p.resolveFam != nil {
+		return p.resolveEachFamily(rctx, d, host)
+	}
 	start := time.Now()
 	all, err := p.resolve(rctx, host)
 	took := autoconfig.Duration(time.Since(start))
@@ -132,4 +136,74 @@ func familyFindings(s autoconfig.Server, as []AddressResult) []autoconfig.Findin
 		}
 	}
 	return fs
+}
+
+// familyAnswer is one family's lookup.
+type familyAnswer struct {
+	rr   string // "A" or "AAAA"
+	ips  []net.IP
+	err  error
+	took autoconfig.Duration
+	use  bool // not excluded by -4/-6
+}
+
+// resolveEachFamily asks A and AAAA at once and reports each with its own
+// time and outcome: an AAAA query that times out while A answers is a
+// problem of its own (clients wait on it), which one merged lookup hides.
+func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host string) ([]net.IP, bool) {
+	answers := []*familyAnswer{{rr: "A", use: p.network != "tcp6"}, {rr: "AAAA", use: p.network != "tcp4"}}
+	var wg sync.WaitGroup
+	for _, a := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fam := map[string]string{"A": "ip4", "AAAA": "ip6"}[a.rr]
+			start := time.Now()
+			a.ips, a.err = p.resolveFam(ctx, host, fam)
+			a.took = autoconfig.Duration(time.Since(start))
+		}()
+	}
+	wg.Wait()
+	v4, v6 := answers[0], answers[1]
+	nx := func(a *familyAnswer) bool { return a.err != nil && dnsKind(ctx, a.err) == KindNXDomain }
+	if v4.err != nil && v6.err != nil {
+		// Both failed: one error says it (NXDOMAIN when the name does not
+		// exist, else the A query's failure).
+		err, kind := v4.err, dnsKind(ctx, v4.err)
+		msg := fmt.Sprintf("DNS lookup of %s failed (%s): %v", host, kind, err)
+		code, hint := CodeDNSFailed, "check the resolver (--resolver) and the domain's name servers; try again later"
+		if nx(v4) || nx(v6) {
+			msg = fmt.Sprintf("%s has no address record (A or AAAA) in DNS", host)
+			code, hint = CodeDNSNoAddress, "check the server name for typos; if it is right, the domain's DNS lacks an A or AAAA record for it"
+		}
+		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: max(v4.took, v6.took), Detail: msg})
+		d.addFindings(finding(d.Server, code, autoconfig.SeverityError, msg, hint))
+		return nil, false
+	}
+	var ips []net.IP
+	for _, a := range answers {
+		ph := autoconfig.Phase{Name: autoconfig.PhaseResolve, Address: a.rr, OK: a.err == nil || nx(a), Duration: a.took}
+		switch {
+		case a.err != nil && !nx(a):
+			ph.Detail = fmt.Sprintf("%s lookup failed (%s): %v", a.rr, dnsKind(ctx, a.err), a.err)
+			d.addFindings(finding(d.Server, CodeDNSFailed, autoconfig.SeverityWarning, ph.Detail,
+				"the other family answered, but clients that ask for "+a.rr+" first wait on this failure: fix the domain's name servers"))
+		case len(a.ips) == 0:
+			ph.Detail = "no " + a.rr + " record"
+		default:
+			ph.Detail = a.rr + " " + joinIPs(a.ips)
+		}
+		if !a.use {
+			ph.Detail += " (not used: " + map[string]string{"A": "-6", "AAAA": "-4"}[a.rr] + ")"
+		} else {
+			ips = append(ips, a.ips...)
+		}
+		d.addPhase(ph)
+	}
+	if len(ips) == 0 {
+		msg := fmt.Sprintf("%s has no address of the family asked for", host)
+		d.addFindings(finding(d.Server, CodeDNSNoAddress, autoconfig.SeverityError, msg, "drop -4/-6, or publish the missing A or AAAA record"))
+		return nil, false
+	}
+	return ips, true
 }
