@@ -90,7 +90,11 @@ type delayProxy struct {
 	ln      net.Listener
 	backend string
 	half    time.Duration // RTT/2: the one-way delay
-	wg      sync.WaitGroup
+	// charge is a connect's cost put on the first bytes instead, for
+	// clients whose connect the proxy cannot delay (realproxy_test.go);
+	// zero when the dial itself waited (latencyNet.Dial).
+	charge time.Duration
+	wg     sync.WaitGroup
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -146,12 +150,15 @@ func (p *delayProxy) relay(client net.Conn) {
 	defer p.untrack(server)
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); pump(server, client, p.half, time.Time{}) }()
+	go func() { defer wg.Done(); pump(server, client, p.half, accepted.Add(p.charge)) }()
 	// The server could not have written before the client's ACK reached
 	// it, half an RTT after the client's connect returned.
-	go func() { defer wg.Done(); pump(client, server, p.half, accepted.Add(p.half)) }()
+	go func() { defer wg.Done(); pump(client, server, p.half, accepted.Add(p.charge+p.half)) }()
 	wg.Wait()
 }
+
+// Close stops the proxy and closes every connection through it.
+func (p *delayProxy) Close() error { p.close(); return nil }
 
 func (p *delayProxy) close() {
 	p.mu.Lock()

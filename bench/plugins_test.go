@@ -25,7 +25,7 @@ import (
 //
 //	imap.example.test, pop.example.test, smtp.example.test
 //	    A 127.0.40.1 and 127.0.40.2 (real servers; variant "loopback")
-//	    A 127.0.41.1 and 127.0.41.2 (connectDelayProxy in front of them,
+//	    A 127.0.41.1 and 127.0.41.2 (startConnectDelayProxy in front of them,
 //	    and 50 ms on every DNS answer; variant "rtt50ms")
 //
 // Both sides cover the same ports on the same addresses: what postino

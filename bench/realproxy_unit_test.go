@@ -12,7 +12,7 @@ import (
 // latency_unit_test.go).
 
 // startProxied serves handle on a loopback listener behind a
-// connectDelayProxy on 127.0.0.1 and returns the proxy's address.
+// connect-delaying proxy on 127.0.0.1 and returns the proxy's address.
 func startProxied(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
