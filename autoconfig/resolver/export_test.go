@@ -13,3 +13,13 @@ func (c *Client) Servers() []string { return c.servers }
 
 // FromFile is FromSystem reading path.
 var FromFile = fromFile
+
+// CacheLen is the number of names cached or in flight.
+func (c *Client) CacheLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.calls)
+}
+
+// CacheEntries is the cache's size bound.
+const CacheEntries = cacheEntries

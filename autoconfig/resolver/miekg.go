@@ -32,9 +32,9 @@ const (
 // section 5.7). They go over UDP first, are retried once over UDP on timeout,
 // and are repeated over TCP when the UDP answer is truncated.
 //
-// A Client caches successful answers (including NODATA) and NXDOMAIN for its
-// lifetime, and concurrent identical queries share one exchange; other errors
-// are not cached. A cached or shared answer reports the time the caller
+// A Client caches successful answers (including NODATA) and NXDOMAIN for
+// up to 30 seconds and about 4096 names (see cacheAge), and concurrent
+// identical queries share one exchange; other errors are not cached. A cached or shared answer reports the time the caller
 // waited as its Duration. The zero Client is not usable: create one with New
 // or FromSystem. A Client is safe for concurrent use.
 type Client struct {
@@ -59,7 +59,41 @@ type call struct {
 	msg        *dns.Msg
 	ans        Answer
 	err        error
-	leaderGone bool // it failed because the context of the caller that ran it ended
+	leaderGone bool      // it failed because the context of the caller that ran it ended
+	expires    time.Time // when a cached answer is asked again; zero while in flight
+}
+
+// The cache serves one run's many sources asking the same names; it is
+// not a resolver cache. Bounded in age and size, so that a long list of
+// check targets or a long-running serve does not grow without end (bench:
+// 2,000 addresses left ~48,000 entries and 22 KB per target before).
+const (
+	cacheAge     = 30 * time.Second
+	cacheEntries = 4096
+)
+
+// fresh reports whether a finished call may still answer.
+func (cl *call) fresh(now time.Time) bool { return cl.expires.IsZero() || now.Before(cl.expires) }
+
+// trim drops expired answers, then, if the cache is still over its size,
+// arbitrary finished ones. c.mu must be held.
+func (c *Client) trim(now time.Time) {
+	if len(c.calls) <= cacheEntries {
+		return
+	}
+	for k, cl := range c.calls {
+		if !cl.fresh(now) {
+			delete(c.calls, k)
+		}
+	}
+	for k, cl := range c.calls {
+		if len(c.calls) <= cacheEntries*3/4 {
+			return
+		}
+		if !cl.expires.IsZero() { // never an exchange in flight
+			delete(c.calls, k)
+		}
+	}
 }
 
 // New returns a Client that asks server, given as "host", "host:port",
@@ -230,7 +264,9 @@ func (c *Client) query(ctx context.Context, name string, qtype uint16) (*dns.Msg
 	key := cacheKey{name, qtype}
 	for {
 		c.mu.Lock()
-		if cl, ok := c.calls[key]; ok {
+		if cl, ok := c.calls[key]; ok && !cl.fresh(time.Now()) {
+			delete(c.calls, key)
+		} else if ok {
 			c.mu.Unlock()
 			select {
 			case <-cl.done:
@@ -244,15 +280,17 @@ func (c *Client) query(ctx context.Context, name string, qtype uint16) (*dns.Msg
 		}
 		cl := &call{done: make(chan struct{})}
 		c.calls[key] = cl
+		c.trim(time.Now())
 		c.mu.Unlock()
 
 		cl.msg, cl.ans, cl.err = c.exchange(ctx, name, qtype)
+		c.mu.Lock()
+		cl.expires = time.Now().Add(cacheAge)
 		if cl.err != nil && !errors.Is(cl.err, ErrNotFound) {
 			cl.leaderGone = ended(ctx)
-			c.mu.Lock()
 			delete(c.calls, key)
-			c.mu.Unlock()
 		}
+		c.mu.Unlock()
 		close(cl.done)
 		return cl.msg, cl.ans, cl.err
 	}
