@@ -36,20 +36,30 @@ func nextSerial() *big.Int { return big.NewInt(time.Now().UnixNano() + serial.Ad
 // ten years, as real authorities are: so that a leaf that expired days ago
 // still chains to it at the time it was valid.
 func NewCA() (*CA, error) {
+	return newAuthority("postino test CA", 365*24*time.Hour, 10*365*24*time.Hour, nil)
+}
+
+// newAuthority makes a CA valid from before ago until after from now,
+// signed by parent, or by itself when parent is nil.
+func newAuthority(name string, before, after time.Duration, parent *CA) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          nextSerial(),
-		Subject:               pkix.Name{CommonName: "postino test CA", Organization: []string{"postino tests"}},
-		NotBefore:             time.Now().Add(-365 * 24 * time.Hour),
-		NotAfter:              time.Now().Add(10 * 365 * 24 * time.Hour),
+		Subject:               pkix.Name{CommonName: name, Organization: []string{"postino tests"}},
+		NotBefore:             time.Now().Add(-before),
+		NotAfter:              time.Now().Add(after),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	signer, signerKey := tmpl, key
+	if parent != nil {
+		signer, signerKey = parent.Cert, parent.Key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -188,28 +198,7 @@ func (ca *CA) issueRSA(opts LeafOptions, names ...string) (*Leaf, error) {
 // NewIntermediate makes an intermediate authority signed by ca; leaves it
 // issues chain to ca only through it.
 func (ca *CA) NewIntermediate() (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          nextSerial(),
-		Subject:               pkix.Name{CommonName: "postino test intermediate", Organization: []string{"postino tests"}},
-		NotBefore:             time.Now().Add(-30 * 24 * time.Hour),
-		NotAfter:              time.Now().Add(5 * 365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return &CA{Cert: cert, Key: key, PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+	return newAuthority("postino test intermediate", 30*24*time.Hour, 5*365*24*time.Hour, ca)
 }
 
 // TLSConfig is a server-side TLS config presenting the leaf.
