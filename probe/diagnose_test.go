@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,21 +45,11 @@ func logDiagnosis(t *testing.T, d *probe.Diagnosis) {
 }
 
 func diagCodes(d *probe.Diagnosis) []string {
-	var c []string
-	for _, f := range d.Findings {
-		c = append(c, f.Code)
-	}
-	slices.Sort(c)
-	return c
+	return findingCodes(d.Findings)
 }
 
 func diagFinding(d *probe.Diagnosis, code string) (autoconfig.Finding, bool) {
-	for _, f := range d.Findings {
-		if f.Code == code {
-			return f, true
-		}
-	}
-	return autoconfig.Finding{}, false
+	return findingIn(d.Findings, code)
 }
 
 func creds(pass string) *probe.Credentials {

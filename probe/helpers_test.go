@@ -114,17 +114,25 @@ func phaseNames(res *autoconfig.ProbeResult) []string {
 	return names
 }
 
-func codes(res *autoconfig.ProbeResult) []string {
+func codes(res *autoconfig.ProbeResult) []string { return findingCodes(res.Findings) }
+
+func findingOf(res *autoconfig.ProbeResult, code string) (autoconfig.Finding, bool) {
+	return findingIn(res.Findings, code)
+}
+
+// findingCodes are the codes of fs, sorted.
+func findingCodes(fs []autoconfig.Finding) []string {
 	var c []string
-	for _, f := range res.Findings {
+	for _, f := range fs {
 		c = append(c, f.Code)
 	}
 	slices.Sort(c)
 	return c
 }
 
-func findingOf(res *autoconfig.ProbeResult, code string) (autoconfig.Finding, bool) {
-	for _, f := range res.Findings {
+// findingIn returns the finding of fs with code.
+func findingIn(fs []autoconfig.Finding, code string) (autoconfig.Finding, bool) {
+	for _, f := range fs {
 		if f.Code == code {
 			return f, true
 		}
