@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -107,6 +108,20 @@ func DefaultPort(p Protocol, sec Security) int {
 	default:
 		return 587
 	}
+}
+
+// ParseSocketType reads the autoconfig socketType vocabulary (SSL,
+// STARTTLS, plain; any case), which Delta Chat's provider notes share.
+func ParseSocketType(v string) (Security, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "ssl":
+		return SecurityTLS, true
+	case "starttls":
+		return SecurityStartTLS, true
+	case "plain":
+		return SecurityNone, true
+	}
+	return "", false
 }
 
 // Severity says how much a finding matters.

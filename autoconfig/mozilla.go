@@ -223,18 +223,13 @@ func (c *MozillaConfig) addServer(rs mozRawServer, incoming bool, n int, addr Ad
 	}
 	s := Server{Protocol: proto, Host: host, Port: port}
 	where = fmt.Sprintf("%s %s", where, s.Addr())
-	switch strings.ToLower(strings.TrimSpace(*rs.SocketType)) {
-	case "ssl":
-		s.Security = SecurityTLS
-	case "starttls":
-		s.Security = SecurityStartTLS
-	case "plain":
-		s.Security = SecurityNone
-	default:
+	sec, ok := ParseSocketType(*rs.SocketType)
+	if !ok {
 		c.problem(`use socketType "SSL" (implicit TLS), "STARTTLS" or "plain"`,
 			"%s: socketType %q is not SSL, STARTTLS or plain: skipped", where, strings.TrimSpace(*rs.SocketType))
 		return
 	}
+	s.Security = sec
 	if rs.Username != nil {
 		u, bad := expandPlaceholders(strings.TrimSpace(*rs.Username), addr)
 		if bad != "" {

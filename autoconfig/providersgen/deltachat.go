@@ -111,16 +111,11 @@ func dcServer(v *yvalue) (autoconfig.Server, error) {
 	default:
 		return s, fmt.Errorf("type %q is not imap, pop3 or smtp", get("type"))
 	}
-	switch strings.ToUpper(get("socket")) {
-	case "SSL":
-		s.Security = autoconfig.SecurityTLS
-	case "STARTTLS":
-		s.Security = autoconfig.SecurityStartTLS
-	case "PLAIN":
-		s.Security = autoconfig.SecurityNone
-	default:
+	sec, ok := autoconfig.ParseSocketType(get("socket"))
+	if !ok {
 		return s, fmt.Errorf("socket %q is not SSL, STARTTLS or PLAIN", get("socket"))
 	}
+	s.Security = sec
 	s.Host = strings.ToLower(strings.TrimSuffix(get("hostname"), "."))
 	port, err := strconv.Atoi(get("port"))
 	if err != nil {
