@@ -53,6 +53,35 @@ type ProbeResult struct {
 	// Transcript is the redacted conversation, for --verbose.
 	Transcript []TranscriptLine `json:"transcript,omitempty"`
 	Findings   []Finding        `json:"findings,omitempty"`
+	// Relay is what an SMTP server that offers no AUTH on its protected
+	// connection said when asked to relay (MAIL FROM, RCPT TO a domain it
+	// does not host, RSET; never DATA). Nil when not asked.
+	Relay *RelayCheck `json:"relay,omitempty"`
+}
+
+// Relay check outcomes.
+const (
+	RelayRefused  = "refused"  // 5.7.1 and the like: it takes no mail for other domains from here
+	RelayAccepted = "accepted" // it would relay without login from this network
+	RelayUnknown  = "unknown"  // a recipient or temporary error: nothing learnt about relaying
+)
+
+// RelayCheck is the outcome of the relay check and the reply it rests on.
+type RelayCheck struct {
+	Outcome string `json:"outcome"`
+	// Reply is the server's answer to RCPT TO (or to MAIL FROM when that
+	// already failed), code and text, printable.
+	Reply string `json:"reply,omitempty"`
+}
+
+// SubmissionReady reports whether an SMTP probe shows a server a client can
+// send through: it offers AUTH on its protected connection, or it accepted
+// the relay check. Other protocols are always ready.
+func (r *ProbeResult) SubmissionReady() bool {
+	if r == nil {
+		return false
+	}
+	return len(r.SASL) > 0 || (r.Relay != nil && r.Relay.Outcome == RelayAccepted)
 }
 
 // Verified reports whether the probe proved the server usable: it answered
