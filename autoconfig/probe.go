@@ -76,7 +76,7 @@ type RelayCheck struct {
 
 // SubmissionReady reports whether an SMTP probe shows a server a client can
 // send through: it offers AUTH on its protected connection, or it accepted
-// the relay check. Other protocols are always ready.
+// the relay check. Only meaningful for SMTP.
 func (r *ProbeResult) SubmissionReady() bool {
 	if r == nil {
 		return false
