@@ -121,6 +121,8 @@ type engine struct {
 	pending      map[int]task
 	probing      map[string]bool
 	stoppedEarly bool
+	// findings the run itself found (a published wrong security mode).
+	findings []Finding
 }
 
 func newEngine(ctx context.Context, addr Address, o *Options) *engine {
@@ -189,6 +191,7 @@ func (e *engine) handle(ev event) {
 			c.Auth = authFromProbe(c.Protocol, c.Probe)
 			c.AuthFromProbe = len(c.Auth) > 0
 		}
+		e.correctMode(c)
 		if e.o.Progress != nil {
 			e.o.Progress(nil, c)
 		}
@@ -236,7 +239,11 @@ func (e *engine) add(lk Lookup) {
 		key := s.Key()
 		c, ok := e.cands[key]
 		if !ok {
-			c = &Candidate{Server: s, Sources: []Source{lk.Source}, Trusted: lk.Trusted, pref: pref, srcRank: sourceRank(lk.Source)}
+			c = &Candidate{Server: s, Sources: []Source{lk.Source}, Trusted: lk.Trusted, pref: pref, srcRank: sourceRank(lk.Source),
+				origins: map[Source]string{lk.Source: lk.Query}}
+			if lk.Trusted && lk.trustNote != "" {
+				c.Notes = append(c.Notes, lk.trustNote)
+			}
 			e.cands[key] = c
 			e.order = append(e.order, key)
 			delay := time.Duration(0)
@@ -259,6 +266,12 @@ func (e *engine) add(lk Lookup) {
 func merge(c *Candidate, s Server, lk Lookup, pref int) {
 	if !containsSource(c.Sources, lk.Source) {
 		c.Sources = append(c.Sources, lk.Source)
+	}
+	if _, ok := c.origins[lk.Source]; !ok {
+		c.origins[lk.Source] = lk.Query
+	}
+	if lk.Trusted && !c.Trusted && lk.trustNote != "" {
+		c.Notes = append(c.Notes, lk.trustNote)
 	}
 	c.Trusted = c.Trusted || lk.Trusted
 	if r := sourceRank(lk.Source); r < c.srcRank || (r == c.srcRank && pref < c.pref) {
@@ -359,7 +372,9 @@ func bestPossible(s Source) rankKey {
 	if s == SourceAutoconfigHTTP {
 		trusted = 1 // plain http is never trusted
 	}
-	return rankKey{tierVerified, trusted, 0, sourceRank(s), 0, 0, 0}
+	var k rankKey // every other rule at its best
+	k[0], k[1], k[6] = tierVerified, trusted, sourceRank(s)
+	return k
 }
 
 // result assembles the ranked, stably ordered result.
@@ -377,6 +392,8 @@ func (e *engine) result() *Result {
 	})
 	res.Lookups = e.lookups
 	res.Provider = providerFacts(e.lookups)
+	res.Findings = append(res.Findings, e.findings...)
+	res.Findings = append(res.Findings, e.publicationFindings()...)
 	seen := map[Finding]bool{}
 	for _, lk := range e.lookups {
 		for _, f := range lk.Findings {

@@ -16,16 +16,21 @@ import (
 // fakeProber answers from a table keyed by Server.Key(); unknown servers
 // refuse the connection. A delay makes a probe slow (it still honours ctx).
 type fakeProber struct {
-	mu     sync.Mutex
-	ok     map[string]bool          // key → answers (with a valid certificate)
-	delay  map[string]time.Duration // key → time before answering
+	mu    sync.Mutex
+	ok    map[string]bool          // key → answers (with a valid certificate)
+	delay map[string]time.Duration // key → time before answering
+	// speaks: key → the security mode the port really speaks (the probe
+	// fails as package probe does on a wrong mode).
+	speaks map[string]Security
+	// kinds: key → the error kind of a failure other than refused.
+	kinds  map[string]string
 	probed []string
 }
 
 func (f *fakeProber) Probe(ctx context.Context, s Server) *ProbeResult {
 	f.mu.Lock()
 	f.probed = append(f.probed, s.Key())
-	ok, d := f.ok[s.Key()], f.delay[s.Key()]
+	ok, d, sp := f.ok[s.Key()], f.delay[s.Key()], f.speaks[s.Key()]
 	f.mu.Unlock()
 	if d > 0 {
 		select {
@@ -34,10 +39,19 @@ func (f *fakeProber) Probe(ctx context.Context, s Server) *ProbeResult {
 			return &ProbeResult{Status: ProbeFailed, ErrorKind: "timeout", Error: ctx.Err().Error()}
 		}
 	}
+	if sp != "" {
+		return &ProbeResult{Status: ProbeFailed, ErrorKind: "protocol", Error: "the port speaks " + string(sp), SpeaksSecurity: sp}
+	}
+	if k := f.kinds[s.Key()]; k != "" {
+		return &ProbeResult{Status: ProbeFailed, ErrorKind: k, Error: k}
+	}
 	if !ok {
 		return &ProbeResult{Status: ProbeFailed, ErrorKind: "refused", Error: "connection refused"}
 	}
 	r := &ProbeResult{Status: ProbeOK}
+	if s.Protocol == SMTP {
+		r.SASL = []string{"PLAIN"}
+	}
 	if s.Security != SecurityNone {
 		r.TLS = &TLSInfo{Version: "TLS1.3", ChainValid: true, NameValid: true}
 	}
@@ -124,10 +138,23 @@ func TestDiscoverSRV(t *testing.T) {
 		t.Errorf("username %q", out.Recommended.Username)
 	}
 	// Weight orders equal priorities, heaviest first; smtp2 does not answer
-	// and sorts below every answering server.
-	last := out.Candidates[len(out.Candidates)-1]
-	if last.Host != "smtp2.example.com" || last.Probe.Status != ProbeFailed {
-		t.Errorf("last outgoing candidate %v %+v, want the dead smtp2", last.Server, last.Probe)
+	// and sorts below every answering server, but above the dead guesses:
+	// among failures the domain's own publication comes first.
+	answering := true
+	for _, c := range out.Candidates {
+		if c.Answered() && !answering {
+			t.Errorf("answering %v ranks below a dead candidate", c.Server)
+		}
+		answering = answering && c.Answered()
+		if c.Host == "smtp2.example.com" {
+			if c.Probe.Status != ProbeFailed {
+				t.Errorf("smtp2 %+v, want failed", c.Probe)
+			}
+			break
+		}
+		if c.Probe != nil && c.Probe.Status == ProbeFailed && c.Sources[0] == SourceGuess {
+			t.Errorf("dead guess %v ranks above the dead published smtp2", c.Server)
+		}
 	}
 	var pop3Lookup *Lookup
 	for i, lk := range res.Lookups {

@@ -59,6 +59,10 @@ type Lookup struct {
 	// prefs is the publisher's preference for each of Servers (SRV
 	// priority, file order); lower is preferred. Nil means file order.
 	prefs []int
+	// trustNote says why this answer is trusted when that is not plain
+	// (an MX that belongs to a provider a curated entry knows); it is
+	// added to the notes of the candidates it names.
+	trustNote string
 	// config is the clientConfig document behind a found Mozilla-format
 	// answer, for the facts beyond servers (see ProviderFacts).
 	config *MozillaConfig

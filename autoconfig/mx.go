@@ -93,7 +93,10 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 	for _, h := range hosts {
 		if o.Providers != nil {
 			if plk, ok := o.Providers.lookupMX(addr, h); ok {
-				plk.Trusted = ans.Authentic
+				// A curated entry names these servers: whoever controls
+				// the MX answer can only point the password at a known
+				// provider's servers (docs/json-schema.md, Trust).
+				plk.Trusted = true
 				emit(plk)
 			}
 		}
@@ -116,8 +119,16 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 				mlk, cfg := LookupMozilla(ctx, SourceMX, u.url, addr, u.owner, o.HTTP)
 				mlk.config = cfg
 				// The way here went through an MX answer that points
-				// outside the domain: only DNSSEC makes it trustworthy.
-				mlk.Trusted = mlk.Trusted && ans.Authentic
+				// outside the domain. The ISPDB is curated: its entry for
+				// the MX's domain names a known provider's servers, as in
+				// Thunderbird. The MX domain's own autoconfig is whatever
+				// that domain serves: only DNSSEC makes the way there
+				// trustworthy.
+				curated := u.owner == ""
+				mlk.Trusted = mlk.Trusted && (curated || ans.Authentic)
+				if curated {
+					mlk.trustNote = "trusted: the domain's mail is handled by " + d + ", and the ISPDB's entry for " + d + " names these servers"
+				}
 				mlk.Notes = append(mlk.Notes, "asked because the domain's mail is handled by "+d)
 				mu.Lock()
 				defer mu.Unlock()

@@ -57,6 +57,15 @@ type ProbeResult struct {
 	// connection said when asked to relay (MAIL FROM, RCPT TO a domain it
 	// does not host, RSET; never DATA). Nil when not asked.
 	Relay *RelayCheck `json:"relay,omitempty"`
+	// Cause, for a failed probe, is the finding that names why it failed
+	// (net.connect-refused, server.silent, tls.handshake …), so that a
+	// side whose best candidate failed can say so specifically.
+	Cause *Finding `json:"cause,omitempty"`
+	// SpeaksSecurity is set when the port answered in the other security
+	// mode than the one asked (plain text where implicit TLS was asked,
+	// TLS records where a plain greeting was expected): the mode it
+	// speaks, tls or starttls.
+	SpeaksSecurity Security `json:"speaks_security,omitempty"`
 }
 
 // Relay check outcomes.

@@ -61,11 +61,13 @@ func (db *ProviderDB) lookupMX(addr Address, mxHost string) (Lookup, bool) {
 	lk := Lookup{Source: SourceMX, Query: "built-in provider database: MX " + mxHost}
 	if p, suffix := db.byMX(mxHost); p != nil {
 		p.describe(&lk, addr, fmt.Sprintf("the MX host %s belongs to %s (%s, matched *%s)", mxHost, p.DisplayName, p.ID, suffix))
+		lk.trustNote = fmt.Sprintf("trusted: the MX %s is %s's, and the provider database names these servers", mxHost, p.DisplayName)
 		return lk, true
 	}
 	for _, d := range mxDomains(normalDomain(mxHost), addr.Domain) {
 		if p := db.Lookup(d); p != nil {
 			p.describe(&lk, addr, fmt.Sprintf("the MX host %s lies under %s, a domain of %s (%s)", mxHost, d, p.DisplayName, p.ID))
+			lk.trustNote = fmt.Sprintf("trusted: the MX %s is %s's, and the provider database names these servers", mxHost, p.DisplayName)
 			return lk, true
 		}
 	}

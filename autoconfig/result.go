@@ -79,7 +79,9 @@ type Candidate struct {
 
 	pref    int // best publisher preference among its sources
 	srcRank int // best source rank among its sources
-	delay   int // start order among guesses, for staggering
+	// origins are the queries (URL or DNS name) that named it, one per
+	// source, so a publication problem can name where it was published.
+	origins map[Source]string
 }
 
 // Answered reports whether the server spoke its protocol to the probe.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/postino-mail/postino/autoconfig"
 	"github.com/postino-mail/postino/autoconfig/resolver"
 )
 
@@ -37,6 +38,9 @@ type probeError struct {
 	kind string
 	msg  string
 	err  error
+	// speaks is the security mode the port answered in, when it is the
+	// other one than asked (see autoconfig.ProbeResult.SpeaksSecurity).
+	speaks autoconfig.Security
 }
 
 func (e *probeError) Error() string {
@@ -57,6 +61,15 @@ func kindOf(err error) string {
 	var pe *probeError
 	if errors.As(err, &pe) {
 		return pe.kind
+	}
+	return ""
+}
+
+// speaksOf returns the mode a wrong-mode failure found the port speaking.
+func speaksOf(err error) autoconfig.Security {
+	var pe *probeError
+	if errors.As(err, &pe) {
+		return pe.speaks
 	}
 	return ""
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/postino-mail/postino/autoconfig"
 )
 
 // Limits on what a server may send, so that a server that talks without end
@@ -156,7 +158,9 @@ func (s *session) awaitGreeting(ctx context.Context) error {
 		}
 		if err != nil && s.sniffTLS.Load() {
 			s.broken = true
-			return failf(KindProtocol, "port %d speaks implicit TLS, not plain text: no greeting came, but a TLS handshake on a second connection succeeded; use security tls (%s)", s.srv.Port, tlsPortHint(s.srv))
+			err := failf(KindProtocol, "port %d speaks implicit TLS, not plain text: no greeting came, but a TLS handshake on a second connection succeeded; use security tls (%s)", s.srv.Port, tlsPortHint(s.srv))
+			err.speaks = autoconfig.SecurityTLS
+			return err
 		}
 	}
 	if err != nil {
@@ -165,7 +169,9 @@ func (s *session) awaitGreeting(ctx context.Context) error {
 	if b, _ := s.r.Peek(min(s.r.Buffered(), 3)); looksLikeTLS(b) {
 		s.broken = true
 		s.tr.add("recv", s.inTLS, string(b))
-		return failf(KindProtocol, "port %d answered with TLS records instead of a plain-text greeting: it speaks implicit TLS; use security tls", s.srv.Port)
+		err := failf(KindProtocol, "port %d answered with TLS records instead of a plain-text greeting: it speaks implicit TLS; use security tls", s.srv.Port)
+		err.speaks = autoconfig.SecurityTLS
+		return err
 	}
 	return nil
 }

@@ -159,7 +159,9 @@ func (p *Prober) resolve(ctx context.Context, host string) ([]net.IP, error) {
 // the server answered its protocol correctly and, for tls and starttls,
 // TLS was established, whatever the certificate's problems.
 func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.ProbeResult {
-	return p.attempt(ctx, srv, attemptConfig{}).res
+	ss := p.attempt(ctx, srv, attemptConfig{})
+	ss.res.Cause = cause(ss.srv, ss.res)
+	return ss.res
 }
 
 // attemptConfig varies one probe for the diagnosis: fixed addresses, a
@@ -219,6 +221,7 @@ func (p *Prober) attempt(ctx context.Context, srv autoconfig.Server, cfg attempt
 	}
 	res.Status = autoconfig.ProbeFailed
 	res.ErrorKind, res.Error = kindOf(err), errMsg(err)
+	res.SpeaksSecurity = speaksOf(err)
 	if res.ErrorKind == "" {
 		res.ErrorKind = netKind(ctx, err)
 	}

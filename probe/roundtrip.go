@@ -230,13 +230,15 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func refuseCredentials(s autoconfig.Server, trusted, allowPlain bool) (string, *autoconfig.Finding) {
 	switch {
 	case !trusted:
-		f := finding(s, CodeAuthUntrusted, autoconfig.SeverityError,
-			fmt.Sprintf("no password was sent to %s: it was only named by a source that cannot be trusted, so it may belong to someone collecting passwords", s.Addr()),
+		// A policy refusal, not a broken path (docs/json-schema.md,
+		// Verdicts): the login was not tested, so the side is a warning.
+		f := finding(s, CodeAuthUntrusted, autoconfig.SeverityWarning,
+			fmt.Sprintf("login not verified: no password was sent to %s, because only a source that cannot be trusted named it, so it may belong to someone collecting passwords", s.Addr()),
 			"check that the server really belongs to the mail provider, then name it yourself (--imap, --pop3, --smtp) or pass --trust-untrusted")
 		return "server not from a trusted source", &f
 	case s.Security == autoconfig.SecurityNone && !allowPlain:
-		f := finding(s, CodeAuthPlaintext, autoconfig.SeverityError,
-			fmt.Sprintf("no password was sent to %s: the connection has no TLS, so anyone on the way could read it", s.Addr()),
+		f := finding(s, CodeAuthPlaintext, autoconfig.SeverityWarning,
+			fmt.Sprintf("login not verified: no password was sent to %s, because the connection has no TLS and anyone on the way could read it", s.Addr()),
 			"use implicit TLS or STARTTLS (--security tls or starttls); if you accept the risk on a network you control, pass --allow-plaintext-auth")
 		return "no TLS", &f
 	}

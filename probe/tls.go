@@ -67,7 +67,7 @@ func (s *session) tlsErr(ctx context.Context, err error) error {
 		want := strings.ToUpper(string(s.srv.Protocol))
 		switch p := identify(got); {
 		case p == want:
-			return &probeError{kind: kind, err: err, msg: fmt.Sprintf(
+			return &probeError{kind: kind, err: err, speaks: autoconfig.SecurityStartTLS, msg: fmt.Sprintf(
 				"port %d speaks plain text (%s greeting %q), not implicit TLS; use security starttls or none (%s)",
 				s.srv.Port, p, printable(got, 10)+"…", starttlsPortHint(s.srv))}
 		case p != "":

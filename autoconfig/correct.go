@@ -1,0 +1,66 @@
+package autoconfig
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// correctMode handles a published server whose port speaks the other
+// security mode than its publication says (SSL on 587 where the server
+// speaks STARTTLS, or the reverse): it adds the same host and port in
+// the mode that the port speaks, with the same sources and trust, so that
+// the mode that works on the published port is recommended rather than
+// some guessed port, and it reports the mistake with the source and its
+// URL so the domain's admin can fix the file.
+func (e *engine) correctMode(c *Candidate) {
+	if c.Probe == nil || c.Probe.SpeaksSecurity == "" || c.Probe.SpeaksSecurity == c.Security {
+		return
+	}
+	fixed := c.Server
+	fixed.Security = c.Probe.SpeaksSecurity
+	key := fixed.Key()
+	var published []string
+	for _, s := range c.Sources {
+		if s != SourceGuess {
+			published = append(published, fmt.Sprintf("%s (%s)", s, c.origins[s]))
+		}
+	}
+	if len(published) == 0 {
+		// Guesses try both modes on the standard ports themselves; a wrong
+		// guess is no one's mistake.
+		return
+	}
+	sort.Strings(published)
+	e.findings = append(e.findings, Finding{Code: CodeWrongSecurity, Severity: SeverityWarning, Side: c.Side(), Server: c.Addr(),
+		Message: fmt.Sprintf("%s says port %d uses %s, but the server speaks %s there", strings.Join(published, ", "), c.Port, securityWord(c.Security), securityWord(fixed.Security)),
+		Hint: fmt.Sprintf("correct the publication: %s on port %d (autoconfig socketType %s), or move the service to port %d",
+			securityWord(fixed.Security), c.Port, tbSocketType(fixed.Security), DefaultPort(c.Protocol, c.Security))})
+	if _, ok := e.cands[key]; ok {
+		return
+	}
+	nc := &Candidate{Server: fixed, Sources: append([]Source(nil), c.Sources...), Trusted: c.Trusted,
+		pref: c.pref, srcRank: c.srcRank, origins: c.origins}
+	nc.Auth = append([]AuthMethod(nil), c.Auth...)
+	if c.AuthFromProbe {
+		nc.Auth = nil
+	}
+	nc.Notes = append(nc.Notes, fmt.Sprintf("corrected: the sources say %s, but port %d speaks %s", securityWord(c.Security), c.Port, securityWord(fixed.Security)))
+	e.cands[key] = nc
+	e.order = append(e.order, key)
+	e.startProbe(key, fixed, 0)
+}
+
+// CodeWrongSecurity: a publication names a port with the other security
+// mode than the port speaks.
+const CodeWrongSecurity = "discovery.wrong-security"
+
+func securityWord(s Security) string {
+	switch s {
+	case SecurityTLS:
+		return "implicit TLS"
+	case SecurityStartTLS:
+		return "STARTTLS"
+	}
+	return "no encryption"
+}
