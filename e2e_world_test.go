@@ -41,11 +41,29 @@ type world struct {
 	// mail are the mail servers on mailIP; expired, with withExpiredMail,
 	// those on expiredIP.
 	mail, expired *probetest.MailServers
+	// leaf is the certificate of every TLS server of the world.
+	leaf *probetest.Leaf
 }
 
 // worldConfig holds the variants a test asks startWorld for.
 type worldConfig struct {
 	expiredMail bool
+	// extra are what a group of tests adds to the world: records, names
+	// on the certificate, web documents (see withExtra).
+	extra []worldExtra
+}
+
+// worldExtra is a part of the world one group of tests adds.
+type worldExtra struct {
+	zone  resolvertest.Zone
+	names []string                     // more names on the shared test certificate
+	web   map[string]http.HandlerFunc  // mux pattern (host/path) → handler on https and http; "http://host/path" on http only
+	start func(t *testing.T, w *world) // more servers, started after the mail servers
+}
+
+// withExtra adds records, certificate names, web documents and servers.
+func withExtra(x worldExtra) worldOption {
+	return func(c *worldConfig) { c.extra = append(c.extra, x) }
 }
 
 // worldOption varies the world.
@@ -92,7 +110,15 @@ func startWorld(t *testing.T, opts ...worldOption) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := ca.Issue(probetest.LeafOptions{}, hostNames...)
+	names := append([]string(nil), hostNames...)
+	web := map[string]http.HandlerFunc{}
+	for _, x := range cfg.extra {
+		names = append(names, x.names...)
+		for k, h := range x.web {
+			web[k] = h
+		}
+	}
+	leaf, err := ca.Issue(probetest.LeafOptions{}, names...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +134,8 @@ func startWorld(t *testing.T, opts ...worldOption) *world {
 		Dir: filepath.Join(dir, "mail"), Addrs: []string{mailIP}, CertFile: certFile, KeyFile: keyFile,
 		Users: users, Hostname: "store.srv.test",
 	})
-	startWeb(t, leaf.TLSConfig())
+	w.leaf = leaf
+	startWeb(t, leaf.TLSConfig(), web)
 
 	zone := resolvertest.Zone{
 		"store.srv.test":             {A: []string{mailIP}},
@@ -125,6 +152,14 @@ func startWorld(t *testing.T, opts ...worldOption) *world {
 		"imap.guess.test":            {A: []string{mailIP}},
 		"smtp.guess.test":            {A: []string{mailIP}},
 		"ispdb.test":                 {A: []string{webIP}},
+	}
+	for _, x := range cfg.extra {
+		for name, r := range x.zone {
+			zone[name] = r
+		}
+		if x.start != nil {
+			x.start(t, w)
+		}
 	}
 	if cfg.expiredMail {
 		w.expired = startExpiredMail(t, ca, dir)
@@ -159,9 +194,19 @@ func startExpiredMail(t *testing.T, ca *probetest.CA, dir string) *probetest.Mai
 }
 
 // startWeb serves the autoconfig and autodiscover documents over HTTPS on
-// webIP:443, choosing by Host header as a real virtual-hosting server does.
-func startWeb(t *testing.T, cfg *tls.Config) {
+// webIP:443, choosing by Host header as a real virtual-hosting server does;
+// extra's documents are served over plain http on webIP:80 too.
+func startWeb(t *testing.T, cfg *tls.Config, extra map[string]http.HandlerFunc) {
 	mux := http.NewServeMux()
+	plain := http.NewServeMux()
+	for pattern, h := range extra {
+		if p, ok := strings.CutPrefix(pattern, "http://"); ok {
+			plain.HandleFunc(p, h)
+			continue
+		}
+		mux.HandleFunc(pattern, h)
+		plain.HandleFunc(pattern, h)
+	}
 	mux.HandleFunc("autoconfig.ac.test/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		io.WriteString(w, acConfig)
@@ -181,6 +226,16 @@ func startWeb(t *testing.T, cfg *tls.Config) {
 	srv := &http.Server{Handler: mux, TLSConfig: cfg, ReadHeaderTimeout: 5 * time.Second}
 	go srv.ServeTLS(ln, "", "")
 	t.Cleanup(func() { srv.Close() })
+	if len(extra) == 0 {
+		return
+	}
+	pln, err := net.Listen("tcp", webIP+":80")
+	if err != nil {
+		t.Fatalf("listen %s:80: %v", webIP, err)
+	}
+	psrv := &http.Server{Handler: plain, ReadHeaderTimeout: 5 * time.Second}
+	go psrv.Serve(pln)
+	t.Cleanup(func() { psrv.Close() })
 }
 
 const acConfig = `<?xml version="1.0" encoding="UTF-8"?>
@@ -231,6 +286,12 @@ var (
 func postinoBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		if bin := os.Getenv("POSTINO_TEST_BINARY"); bin != "" {
+			// Another build (an earlier commit, say) run through the same
+			// scenarios, to show what changed.
+			binPath = bin
+			return
+		}
 		dir, err := os.MkdirTemp("", "postino-bin-")
 		if err != nil {
 			buildErr = err
