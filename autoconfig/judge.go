@@ -59,6 +59,13 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) SideResul
 			*findings = append(*findings, *c)
 		}
 	}
+	defer func() {
+		// A warning on this side (a publication mistake, a probe's own
+		// warning) makes a working side "works with warnings".
+		if sr.Status == StatusOK && hasSideSeverity(*findings, side, SeverityWarning) {
+			sr.Status = StatusWarning
+		}
+	}()
 	switch probeTier(best) {
 	case tierFailed:
 		sr.Status = StatusBroken
@@ -164,6 +171,15 @@ func afterTLSWord(s Security) string {
 }
 
 func hasError(fs []Finding) bool { return hasSeverity(fs, SeverityError) }
+
+func hasSideSeverity(fs []Finding, side Side, sev Severity) bool {
+	for _, f := range fs {
+		if f.Side == side && f.Severity == sev {
+			return true
+		}
+	}
+	return false
+}
 
 // hasSeverity reports whether fs holds a finding of severity sev.
 func hasSeverity(fs []Finding, sev Severity) bool {

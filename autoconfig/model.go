@@ -133,6 +133,18 @@ const (
 	SeverityInfo    Severity = "info"
 )
 
+// Status is the verdict a finding of this severity gives its side at
+// least: broken for an error, a warning for a warning, ok for the rest.
+func (s Severity) Status() Status {
+	switch s {
+	case SeverityError:
+		return StatusBroken
+	case SeverityWarning:
+		return StatusWarning
+	}
+	return StatusOK
+}
+
 // Finding is one problem or notable fact, with a stable code that
 // `postino explain` and docs/findings.md describe in full.
 type Finding struct {

@@ -10,6 +10,15 @@ const (
 	StatusUnknown Status = "unknown" // not probed
 )
 
+// Worse is the worse of two verdicts: broken, unknown, warning, ok.
+func Worse(a, b Status) Status {
+	rank := map[Status]int{StatusOK: 0, StatusWarning: 1, StatusUnknown: 2, StatusBroken: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
 // Result is everything discovery learnt about an address.
 type Result struct {
 	Address  Address

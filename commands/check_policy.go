@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,7 +99,9 @@ func (p checkPolicy) apply(rep *testReport) {
 	// server's; rebuild it from the rewritten parts.
 	var fs []autoconfig.Finding
 	for _, f := range rep.Findings {
-		if owner[f.Server] == nil {
+		// Discovery's findings about a diagnosed server (an untrusted
+		// source, port 25) stay; the server's own come again below.
+		if d := owner[f.Server]; d == nil || !slices.ContainsFunc(d.Findings, func(g autoconfig.Finding) bool { return g.Code == f.Code }) {
 			fs = append(fs, f)
 		}
 	}
@@ -173,8 +176,12 @@ func responseTime(d *probe.Diagnosis) (time.Duration, bool) {
 	return 0, false
 }
 
-// sideStatus is a path's verdict after the policy: its worst server, and
-// broken with no server or a discovery error on that path.
+// sideStatus is a path's verdict: its worst server, broken with no server
+// or a discovery error on that path, and at least a warning with a
+// discovery warning on it (an untrusted source, port 25, a relay that
+// works only from here, a publication mistake), so that test and check
+// never say ok where discover warns. check calls it again after its
+// policy rewrote the findings.
 func sideStatus(s testSide, discovery []autoconfig.Finding, side autoconfig.Side) autoconfig.Status {
 	if s.Status == statusSkipped {
 		return statusSkipped
@@ -184,11 +191,11 @@ func sideStatus(s testSide, discovery []autoconfig.Finding, side autoconfig.Side
 	}
 	st := autoconfig.StatusOK
 	for _, ts := range s.Servers {
-		st = worse(st, ts.Status)
+		st = autoconfig.Worse(st, ts.Status)
 	}
 	for _, f := range discovery {
-		if f.Side == side && f.Severity == autoconfig.SeverityError {
-			st = autoconfig.StatusBroken
+		if f.Side == side {
+			st = autoconfig.Worse(st, f.Severity.Status())
 		}
 	}
 	return st

@@ -66,22 +66,9 @@ func (r *testRun) side(side autoconfig.Side, ts []target, ds []*probe.Diagnosis)
 	}
 	for i, d := range ds {
 		s.Servers = append(s.Servers, testServer{Diagnosis: d, Sources: ts[i].sources})
-		s.Status = worse(s.Status, d.Status)
 	}
-	for _, f := range r.findings {
-		if f.Side == side && f.Severity == autoconfig.SeverityError {
-			s.Status = autoconfig.StatusBroken
-		}
-	}
+	s.Status = sideStatus(s, r.findings, side)
 	return s
-}
-
-func worse(a, b autoconfig.Status) autoconfig.Status {
-	rank := map[autoconfig.Status]int{autoconfig.StatusOK: 0, autoconfig.StatusWarning: 1, autoconfig.StatusUnknown: 2, autoconfig.StatusBroken: 3}
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
 }
 
 // forJSON drops the transcripts unless --verbose asked for them.
