@@ -167,6 +167,9 @@ func finish(p *autoconfig.Provider) {
 			p.Needs = append(p.Needs, n)
 		}
 	}
+	if p.Domains == nil {
+		p.Domains = []string{} // an MX hoster only
+	}
 	if p.Incoming == nil {
 		p.Incoming = []autoconfig.ProviderServer{}
 	}
