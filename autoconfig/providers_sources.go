@@ -2,6 +2,7 @@ package autoconfig
 
 import (
 	"strings"
+	"time"
 )
 
 // OverlayFile names postino's overlay in the sources of the facts it sets:
@@ -46,6 +47,9 @@ func (s ProviderSource) Cite() string {
 		// The ISPDB gives no per-file date: the copy's commit date.
 		date = "copy of " + s.Date
 	}
+	if s.Origin() == s.File {
+		return s.File + ", " + date
+	}
 	out := s.Origin() + " (" + what + ", " + date
 	if s.Unverified != "" {
 		out += "; unverified: " + s.Unverified
@@ -60,4 +64,34 @@ func (p *Provider) CiteSource(file string) string {
 		return s.Cite()
 	}
 	return file
+}
+
+// Checked is the oldest and newest date among the entry's sources: when
+// its facts were last stated or checked. Delta Chat dates some notes to
+// the month only ("2024-11").
+func (p *Provider) Checked() (oldest, newest string) {
+	for _, s := range p.Sources {
+		if s.Date == "" {
+			continue
+		}
+		if oldest == "" || s.Date < oldest {
+			oldest = s.Date
+		}
+		if s.Date > newest {
+			newest = s.Date
+		}
+	}
+	return oldest, newest
+}
+
+// SourceAge is how long before now a source date ("2024-11-22",
+// "2024-11" or "2024") lies, counted from the start of the month or year
+// a partial date names; false when the date does not parse.
+func SourceAge(date string, now time.Time) (time.Duration, bool) {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, date); err == nil {
+			return now.Sub(t), true
+		}
+	}
+	return 0, false
 }
