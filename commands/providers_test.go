@@ -315,7 +315,7 @@ func TestProvidersShowSources(t *testing.T) {
 	for _, want := range []string{
 		"from Thunderbird ISPDB (ispdb/mailco.example.xml, copy of 2025-01-01)",
 		"enable, from postino's overlay (mailco-587, " + page + ", checked 2026-12-06; unverified: the port)",
-		"checked   2025-01-01 to 2026-12-06; the oldest is ",
+		"2025-01-01 to 2026-12-06; the oldest is ",
 		"Mail Co Lines: SMTP relay.mailco.example:25, no encryption, no login (client-ip-address)",
 		"Mail Co says so",
 	} {
