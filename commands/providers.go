@@ -30,8 +30,9 @@ func providersCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "providers",
 		Usage: "search, show and re-verify the built-in provider database",
-		Description: "The database is generated from the Thunderbird ISPDB, Delta Chat's provider notes and\n" +
-			"postino's table of hosting providers recognised by MX host (MPL-2.0; see the README).",
+		Description: "The database is generated from the Thunderbird ISPDB, Delta Chat's provider notes,\n" +
+			"postino's table of hosting providers recognised by MX host and postino's sourced overlay of\n" +
+			"corrections (MPL-2.0; see the README). Every fact names its source and when it was checked.",
 		Subcommands: []*cli.Command{
 			withFlags(sub("search", "list the providers whose id, name or a domain contains TEXT; with --relays, the access providers' line relays", "TEXT", runProvidersSearch),
 				&cli.BoolFlag{Name: flgRelays, Usage: "List the access providers' line relays (SMTP without login from their own lines, or a note that they have none) whose name, entry or host contains TEXT; all without TEXT."}),
