@@ -28,6 +28,9 @@ type ProviderDB struct {
 	// Datasets describe the source data sets the entries' sources name.
 	Datasets  []Dataset  `json:"datasets"`
 	Providers []Provider `json:"providers"`
+	// LineRelays are the access providers' relays for their own lines
+	// (see LineRelay); read them with ProviderDB.LineRelays.
+	Relays []LineRelay `json:"line_relays,omitempty"`
 
 	byID     map[string]*Provider
 	byDomain map[string]*Provider // exact domains and "*.parent" wildcards
@@ -143,6 +146,12 @@ type ProviderSource struct {
 	Domains []string `json:"domains,omitempty"`
 	// Note is the source's justification, for hand-written facts.
 	Note string `json:"note,omitempty"`
+	// URLs are the pages a correction of postino's overlay rests on; Date
+	// is then the day they were last read.
+	URLs []string `json:"urls,omitempty"`
+	// Unverified says which part of an overlay correction no source
+	// confirms, and why it is there anyway.
+	Unverified string `json:"unverified,omitempty"`
 }
 
 // ParseProviders reads and checks a provider database. Errors wrap
@@ -173,6 +182,11 @@ func ParseProviders(data []byte) (*ProviderDB, error) {
 				return nil, fmt.Errorf("%w: provider database: domain %q in both %q and %q", ErrSyntax, d, q.ID, p.ID)
 			}
 			db.byDomain[d] = p
+		}
+	}
+	for _, r := range db.Relays {
+		if err := r.check(); err != nil {
+			return nil, fmt.Errorf("%w: provider database: line relay of %s: %w", ErrSyntax, r.Name, err)
 		}
 	}
 	return db, nil

@@ -94,7 +94,7 @@ func TestDiscoverPublishedAutoconfigBeatsProviderDB(t *testing.T) {
 	hint := false
 	for _, f := range res.Findings {
 		hint = hint || (f.Code == autoconfig.CodeProviderHint && f.Severity == autoconfig.SeverityInfo &&
-			f.Side == autoconfig.Discovery && f.Message == "Example Mail: Create an app password first.")
+			f.Side == autoconfig.Discovery && f.Message == "Example Mail: Create an app password first. (source: t, checked 2026-01-01)")
 	}
 	if !hint {
 		t.Errorf("findings %v lack the entry's hint as provider.hint", res.Findings)

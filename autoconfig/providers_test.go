@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testDB is a small database in the providers.json format.
@@ -176,10 +177,11 @@ func TestProviderLookupHooks(t *testing.T) {
 			relay = &lk.Findings[i]
 		}
 	}
-	if hint == nil || hint.Severity != SeverityInfo || hint.Side != Discovery || hint.Message != "Mail Co: Switch IMAP on first" || hint.Hint != "see https://mailco.example/settings" {
+	if hint == nil || hint.Severity != SeverityInfo || hint.Side != Discovery || hint.Message != "Mail Co: Switch IMAP on first (source: t, checked 2026-01-01)" || hint.Hint != "see https://mailco.example/settings" {
 		t.Errorf("hint finding %+v", hint)
 	}
-	if relay == nil || relay.Side != Outgoing || relay.Server != "relay.mailco.example:25" {
+	if relay == nil || relay.Side != Outgoing || relay.Server != "relay.mailco.example:25" ||
+		relay.Message != "only from Mail Co's own access network (source: t, checked 2026-01-01)" {
 		t.Errorf("relay finding %+v", relay)
 	}
 
@@ -204,5 +206,70 @@ func TestProviderLookupHooks(t *testing.T) {
 	// An MX inside the account's own organisation says nothing new.
 	if _, ok := db.lookupMX(Address{Domain: "gmail.com"}, "mx.gmail.com"); ok {
 		t.Error("lookupMX matched the domain's own MX host")
+	}
+}
+
+// TestProviderSourcesCited: facts name their data set in words, with the
+// date, and the overlay's with the pages it rests on; source ages read
+// Delta Chat's month-only dates.
+func TestProviderSourcesCited(t *testing.T) {
+	p := &Provider{Sources: []ProviderSource{
+		{File: "ispdb/gmx.net.xml", Date: "2026-03-12"},
+		{File: "deltachat/gmx.net.md", Date: "2024-11"},
+		{File: "overlay.json#fix", Date: "2026-12-06", URLs: []string{"https://example.org/a"}, Unverified: "the port"},
+	}}
+	cases := map[string]string{
+		"ispdb/gmx.net.xml":    "Thunderbird ISPDB (ispdb/gmx.net.xml, copy of 2026-03-12)",
+		"deltachat/gmx.net.md": "Delta Chat provider notes (deltachat/gmx.net.md, checked 2024-11)",
+		"overlay.json#fix":     "postino's overlay (fix, https://example.org/a, checked 2026-12-06; unverified: the port)",
+		"missing":              "missing",
+	}
+	for file, want := range cases {
+		if got := p.CiteSource(file); got != want {
+			t.Errorf("CiteSource(%s) = %q, want %q", file, got, want)
+		}
+	}
+	if o, n := p.Checked(); o != "2024-11" || n != "2026-12-06" {
+		t.Errorf("Checked = %s, %s", o, n)
+	}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	if d, ok := SourceAge("2024-11", now); !ok || d != now.Sub(time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("SourceAge(2024-11) = %v, %v", d, ok)
+	}
+	if _, ok := SourceAge("last year", now); ok {
+		t.Error("SourceAge parsed words")
+	}
+}
+
+// TestLineRelays: the database's line relays come back as copies, and a
+// relay that is not SMTP by client IP, or has no source, is refused.
+func TestLineRelays(t *testing.T) {
+	doc := func(relay string) []byte {
+		return []byte(`{"schema":"` + ProviderSchema + `","providers":[],"line_relays":[` + relay + `]}`)
+	}
+	good := `{"name":"Tel","server":{"protocol":"smtp","host":"relay.tel.example","port":25,"security":"none","auth":["client-ip-address"]},` +
+		`"note":"for its lines","source":"overlay.json#tel","urls":["https://tel.example/help"],"checked":"2026-12-06"},` +
+		`{"name":"Net","note":"no relay","source":"overlay.json#net","urls":["https://net.example/"],"checked":"2026-12-06"}`
+	db, err := ParseProviders(doc(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := db.LineRelays()
+	if len(rs) != 2 || rs[0].Server == nil || rs[0].Server.Auth[0] != AuthClientIP || rs[1].Server != nil {
+		t.Fatalf("LineRelays = %+v", rs)
+	}
+	rs[0].Server.Host = "changed.example"
+	if db.LineRelays()[0].Server.Host != "relay.tel.example" {
+		t.Error("LineRelays shares its servers with the database")
+	}
+	for _, bad := range []string{
+		`{"name":"Tel","server":{"protocol":"smtp","host":"relay.tel.example","port":25,"security":"none","auth":["password-cleartext"]},"note":"n","urls":["https://x.example/"],"checked":"2026-12-06"}`,
+		`{"name":"Tel","server":{"protocol":"imap","host":"relay.tel.example","port":143,"security":"none","auth":["client-ip-address"]},"note":"n","urls":["https://x.example/"],"checked":"2026-12-06"}`,
+		`{"name":"Net","note":"no relay","urls":[],"checked":"2026-12-06"}`,
+		`{"name":"Net","note":"no relay","urls":["https://x.example/"]}`,
+	} {
+		if _, err := ParseProviders(doc(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
 	}
 }

@@ -30,10 +30,12 @@ func providersCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "providers",
 		Usage: "search, show and re-verify the built-in provider database",
-		Description: "The database is generated from the Thunderbird ISPDB, Delta Chat's provider notes and\n" +
-			"postino's table of hosting providers recognised by MX host (MPL-2.0; see the README).",
+		Description: "The database is generated from the Thunderbird ISPDB, Delta Chat's provider notes,\n" +
+			"postino's table of hosting providers recognised by MX host and postino's sourced overlay of\n" +
+			"corrections (MPL-2.0; see the README). Every fact names its source and when it was checked.",
 		Subcommands: []*cli.Command{
-			sub("search", "list the providers whose id, name or a domain contains TEXT", "TEXT", runProvidersSearch),
+			withFlags(sub("search", "list the providers whose id, name or a domain contains TEXT; with --relays, the access providers' line relays", "TEXT", runProvidersSearch),
+				&cli.BoolFlag{Name: flgRelays, Usage: "List the access providers' line relays (SMTP without login from their own lines, or a note that they have none) whose name, entry or host contains TEXT; all without TEXT."}),
 			sub("show", "show one provider's entry: servers, hints, sources", "ID|DOMAIN|ADDRESS", runProvidersShow),
 			sub("verify", "probe every server of the entries (all when none is named) and report stale ones", "[ID|DOMAIN...]", runProvidersVerify),
 		},
@@ -44,6 +46,14 @@ func providersCommand() *cli.Command {
 			return cli.ShowSubcommandHelp(c)
 		},
 	}
+}
+
+// flgRelays makes providers search list line relays instead of entries.
+const flgRelays = "relays"
+
+func withFlags(cmd *cli.Command, fs ...cli.Flag) *cli.Command {
+	cmd.Flags = append(cmd.Flags, fs...)
+	return cmd
 }
 
 // loadProviders parses the database named by --providers-file, else the
@@ -89,6 +99,9 @@ func notFound(c *cli.Context, hint, format string, a ...any) error {
 
 func runProvidersSearch(c *cli.Context) error {
 	text := strings.TrimSpace(strings.Join(c.Args().Slice(), " "))
+	if c.Bool(flgRelays) {
+		return runRelaySearch(c, text)
+	}
 	if text == "" {
 		return usageError{fmt.Errorf("providers search needs a TEXT to look for")}
 	}
@@ -110,6 +123,48 @@ func runProvidersSearch(c *cli.Context) error {
 	return nil
 }
 
+// runRelaySearch lists the line relays whose access provider, entry or
+// host contains text (all of them for an empty text).
+func runRelaySearch(c *cli.Context, text string) error {
+	out, err := newOutput(c)
+	if err != nil {
+		return err
+	}
+	db, err := loadProviders(c)
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(text)
+	var found []autoconfig.LineRelay
+	for _, r := range db.LineRelays() {
+		hay := strings.ToLower(r.Name + " " + r.Provider)
+		if r.Server != nil {
+			hay += " " + r.Server.Host
+		}
+		if strings.Contains(hay, q) {
+			found = append(found, r)
+		}
+	}
+	if err := out.relaySearch(text, found); err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return exitStatus(exitProblem)
+	}
+	return nil
+}
+
+// relaysOf are the line relays of entry p's access provider.
+func relaysOf(db *autoconfig.ProviderDB, p *autoconfig.Provider) []autoconfig.LineRelay {
+	var out []autoconfig.LineRelay
+	for _, r := range db.LineRelays() {
+		if r.Provider == p.ID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func runProvidersShow(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usageError{fmt.Errorf("providers show needs exactly one ID, domain or address, got %d arguments", c.NArg())}
@@ -127,7 +182,7 @@ func runProvidersShow(c *cli.Context) error {
 	if p == nil {
 		return notFound(c, "look for it with: postino providers search TEXT", "no provider with the id or domain %q", q)
 	}
-	return out.providersShow(q, how, p)
+	return out.providersShow(q, how, p, relaysOf(db, p))
 }
 
 // findProvider finds an entry by id, else by the domain of q (a domain or
@@ -174,6 +229,12 @@ type verifiedEntry struct {
 	DisplayName string           `json:"display_name"`
 	Status      string           `json:"status"`
 	Servers     []verifiedServer `json:"servers"`
+	// CheckedOldest and CheckedNewest span the dates of the entry's
+	// sources; AgeDays counts the days since the oldest: how old the
+	// facts being verified are.
+	CheckedOldest string `json:"checked_oldest,omitempty"`
+	CheckedNewest string `json:"checked_newest,omitempty"`
+	AgeDays       *int   `json:"age_days,omitempty"`
 }
 
 func runProvidersVerify(c *cli.Context) error {
@@ -223,6 +284,11 @@ func verifyEntries(ctx context.Context, entries []*autoconfig.Provider, prober a
 	index := map[string]int{}
 	for i, p := range entries {
 		results[i] = verifiedEntry{ID: p.ID, DisplayName: p.DisplayName, Servers: []verifiedServer{}}
+		results[i].CheckedOldest, results[i].CheckedNewest = p.Checked()
+		if d, ok := autoconfig.SourceAge(results[i].CheckedOldest, time.Now()); ok {
+			days := int(d.Hours() / 24)
+			results[i].AgeDays = &days
+		}
 		addr := autoconfig.Address{Domain: sampleDomain(p)}
 		for _, s := range append(append([]autoconfig.ProviderServer(nil), p.Incoming...), p.Outgoing...) {
 			srv := s.For(addr)

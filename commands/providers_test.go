@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/postino-mail/postino/autoconfig"
 	"github.com/postino-mail/postino/autoconfig/resolver/resolvertest"
 	"github.com/postino-mail/postino/probe/probetest"
 )
@@ -193,7 +195,8 @@ func TestProvidersVerify(t *testing.T) {
 	if !hasLine(out, "ok", "good") {
 		t.Errorf("verify good: no line says good is ok:\n%s", out)
 	}
-	for _, want := range []string{"fails from here, as a restricted server may", "only from Good Mail's own access network", "skipped: an .onion address", "2 entries: 1 ok, 1 skipped"} {
+	for _, want := range []string{"fails from here, as a restricted server may", "only from Good Mail's own access network", "skipped: an .onion address", "2 entries: 1 ok, 1 skipped",
+		"facts of 2026-01-01, the oldest is "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("verify good: stdout lacks %q:\n%s", want, out)
 		}
@@ -240,6 +243,13 @@ func TestProvidersVerify(t *testing.T) {
 			t.Errorf("%s: verdict %q, want %q", k, verdicts[k], v)
 		}
 	}
+	for _, e := range doc.Entries {
+		// The test entries' facts are dated 2026-01-01.
+		d, _ := autoconfig.SourceAge("2026-01-01", time.Now())
+		if days := int(d.Hours() / 24); e.CheckedOldest != "2026-01-01" || e.AgeDays == nil || *e.AgeDays < days-1 || *e.AgeDays > days {
+			t.Errorf("%s: checked %q, age %v days, want 2026-01-01, %d", e.ID, e.CheckedOldest, e.AgeDays, days)
+		}
+	}
 	if doc.Schema != SchemaV1 || doc.Command != "providers verify" || doc.Summary[entryStale] != 1 {
 		t.Errorf("envelope %s %s, summary %v", doc.Schema, doc.Command, doc.Summary)
 	}
@@ -281,4 +291,83 @@ func hasLine(out string, words ...string) bool {
 		}
 	}
 	return false
+}
+
+// TestProvidersShowSources: show says per fact group where it comes from
+// and when that was checked, the overlay's facts with their pages, and
+// search --relays lists the line relays with theirs.
+func TestProvidersShowSources(t *testing.T) {
+	const page = "https://mailco.example/help"
+	db := filepath.Join(t.TempDir(), "providers.json")
+	doc := `{"schema":"postino-providers/v2","generated":"test","providers":[
+	 {"id":"mailco","display_name":"Mail Co","domains":["mailco.example"],
+	  "incoming":[{"protocol":"imap","host":"imap.mailco.example","port":993,"security":"tls","source":"ispdb/mailco.example.xml"}],
+	  "outgoing":[{"protocol":"smtp","host":"smtp.mailco.example","port":587,"security":"starttls","source":"overlay.json#mailco-587"}],
+	  "hints":[{"kind":"enable","text":"IMAP is always on","url":"` + page + `","source":"overlay.json#mailco-587"}],
+	  "sources":[{"file":"ispdb/mailco.example.xml","licence":"MPL-2.0","date":"2025-01-01"},
+	   {"file":"overlay.json#mailco-587","licence":"MPL-2.0","date":"2026-12-06","urls":["` + page + `"],"note":"Mail Co says so","unverified":"the port"}]}],
+	 "line_relays":[{"name":"Mail Co Lines","provider":"mailco","server":{"protocol":"smtp","host":"relay.mailco.example","port":25,"security":"none","auth":["client-ip-address"]},
+	  "note":"for its own lines","source":"overlay.json#mailco-relay","urls":["` + page + `"],"checked":"2026-12-06"}]}`
+	if err := os.WriteFile(db, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, status := run("providers", "show", "mailco", "--providers-file", db)
+	for _, want := range []string{
+		"from Thunderbird ISPDB (ispdb/mailco.example.xml, copy of 2025-01-01)",
+		"enable, from postino's overlay (mailco-587, " + page + ", checked 2026-12-06; unverified: the port)",
+		"2025-01-01 to 2026-12-06; the oldest is ",
+		"Mail Co Lines: SMTP relay.mailco.example:25, no encryption, no login (client-ip-address)",
+		"Mail Co says so",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show: stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if status != 0 || errOut != "" {
+		t.Errorf("show: status %d, stderr %q", status, errOut)
+	}
+	out, _, status = run("providers", "show", "mailco", "--format", "json", "--providers-file", db)
+	var shown showReport
+	if err := json.Unmarshal([]byte(out), &shown); err != nil || status != 0 {
+		t.Fatalf("show json: %v (status %d)\n%s", err, status, out)
+	}
+	if shown.CheckedOldest != "2025-01-01" || shown.CheckedNewest != "2026-12-06" || len(shown.LineRelays) != 1 ||
+		shown.Provider.Sources[1].URLs[0] != page {
+		t.Errorf("show json: %+v", shown)
+	}
+
+	out, _, status = run("providers", "search", "--relays", "--providers-file", db)
+	if status != 0 || !strings.Contains(out, "1 line relay") || !strings.Contains(out, "[entry mailco]") || !strings.Contains(out, page+", checked 2026-12-06") {
+		t.Errorf("search --relays: status %d\n%s", status, out)
+	}
+	out, _, status = run("providers", "search", "--relays", "nowhere", "--format", "json", "--providers-file", db)
+	var rel relaysReport
+	if err := json.Unmarshal([]byte(out), &rel); err != nil || status != exitProblem || rel.LineRelays == nil || len(rel.LineRelays) != 0 {
+		t.Errorf("search --relays without match: status %d, %v\n%s", status, err, out)
+	}
+}
+
+// TestProvidersShowBuiltInAdvice: the committed database shows
+// Outlook.com's corrected advice with the pages it rests on (issue 13's
+// M1 and M2), and no app password.
+func TestProvidersShowBuiltInAdvice(t *testing.T) {
+	out, _, status := run("providers", "show", "outlook.com", "--providers-file", "../providers.json")
+	for _, want := range []string{
+		"OAuth2 sign-in (no password login)",
+		"postino's overlay (outlook-oauth2-only, https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353",
+		"from Thunderbird ISPDB (ispdb/hotmail.com.xml, copy of 2026-03-12)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	needs := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "  needs") {
+			needs = l
+		}
+	}
+	if status != 0 || needs == "" || strings.Contains(needs, "app password") {
+		t.Errorf("status %d, needs line %q", status, needs)
+	}
 }

@@ -2,8 +2,10 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
 )
@@ -69,11 +71,19 @@ type showReport struct {
 	Query    string               `json:"query"`
 	Matched  string               `json:"matched"` // id or domain
 	Provider *autoconfig.Provider `json:"provider"`
+	// CheckedOldest and CheckedNewest span the dates of the entry's
+	// sources: when its facts were last stated or checked.
+	CheckedOldest string `json:"checked_oldest,omitempty"`
+	CheckedNewest string `json:"checked_newest,omitempty"`
+	// LineRelays are the line relays of the entry's access provider.
+	LineRelays []autoconfig.LineRelay `json:"line_relays,omitempty"`
 }
 
-func (o *output) providersShow(query, how string, p *autoconfig.Provider) error {
+func (o *output) providersShow(query, how string, p *autoconfig.Provider, relays []autoconfig.LineRelay) error {
 	if o.format == "json" {
-		return writeJSON(o.w, showReport{Schema: SchemaV1, Command: "providers show", Query: query, Matched: how, Provider: p})
+		oldest, newest := p.Checked()
+		return writeJSON(o.w, showReport{Schema: SchemaV1, Command: "providers show", Query: query, Matched: how, Provider: p,
+			CheckedOldest: oldest, CheckedNewest: newest, LineRelays: relays})
 	}
 	ew := &errWriter{w: o.w}
 	ew.printf("%s %s\n", o.pal.bold(p.DisplayName), o.pal.dim("("+p.ID+")"))
@@ -100,10 +110,10 @@ func (o *output) providersShow(query, how string, p *autoconfig.Provider) error 
 		}
 		row("needs", o.pal.warn(strings.Join(ws, "; ")))
 	}
-	row("incoming", o.providerServers(p.Incoming)...)
-	row("outgoing", o.providerServers(p.Outgoing)...)
+	row("incoming", append(o.providerServers(p.Incoming), o.fromLine(p, serverSources(p.Incoming)...))...)
+	row("outgoing", append(o.providerServers(p.Outgoing), o.fromLine(p, serverSources(p.Outgoing)...))...)
 	if a := p.OAuth2; a != nil {
-		row("OAuth2", "issuer "+a.Issuer, "scope "+a.Scope, "auth URL "+a.AuthURL, "token URL "+a.TokenURL+o.pal.dim("  ["+a.Source+"]"))
+		row("OAuth2", "issuer "+a.Issuer, "scope "+a.Scope, "auth URL "+a.AuthURL, "token URL "+a.TokenURL, o.fromLine(p, a.Source))
 	}
 	var lines []string
 	for _, h := range p.Hints {
@@ -111,7 +121,7 @@ func (o *output) providersShow(query, how string, p *autoconfig.Provider) error 
 		if h.URL != "" {
 			l += " (" + h.URL + ")"
 		}
-		lines = append(lines, "- "+l+o.pal.dim("  ["+h.Kind+", "+h.Source+"]"))
+		lines = append(lines, "- "+l, "  "+o.pal.dim(h.Kind+", from "+p.CiteSource(h.Source)))
 	}
 	row("hints", lines...)
 	lines = nil
@@ -129,18 +139,86 @@ func (o *output) providersShow(query, how string, p *autoconfig.Provider) error 
 	}
 	row("problems", lines...)
 	lines = nil
+	for _, r := range relays {
+		lines = append(lines, o.relayLine(r)...)
+	}
+	row("line relays", lines...)
+	lines = nil
 	for _, s := range p.Sources {
-		l := fmt.Sprintf("%s (%s, %s)", s.File, s.Licence, s.Date)
-		if o.verbose && s.Note != "" {
+		l := s.Cite()
+		if s.Licence != "" {
+			l += ", " + s.Licence
+		}
+		if (o.verbose || strings.HasPrefix(s.File, autoconfig.OverlayFile+"#")) && s.Note != "" {
 			l += ": " + s.Note
 		}
-		lines = append(lines, l)
+		lines = append(lines, "- "+l)
 	}
 	row("sources", lines...)
+	if oldest, newest := p.Checked(); oldest != "" {
+		row("checked", fmt.Sprintf("%s to %s; the oldest is %s", oldest, newest, age(oldest, time.Now())))
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	return ew.err
+}
+
+// serverSources are the source files of servers, each once, in order.
+func serverSources(ss []autoconfig.ProviderServer) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s.Source) {
+			out = append(out, s.Source)
+		}
+	}
+	return out
+}
+
+// fromLine says where a group of facts comes from and when that was
+// checked: "from Thunderbird ISPDB (ispdb/gmx.net.xml, copy of
+// 2026-03-12)".
+func (o *output) fromLine(p *autoconfig.Provider, files ...string) string {
+	if len(files) == 0 {
+		return ""
+	}
+	var cites []string
+	for _, f := range files {
+		cites = append(cites, p.CiteSource(f))
+	}
+	return "   " + o.pal.dim("from "+strings.Join(cites, "; "))
+}
+
+// age says how long ago a source date lies, in days, months or years.
+func age(date string, now time.Time) string {
+	d, ok := autoconfig.SourceAge(date, now)
+	if !ok {
+		return "of unknown age"
+	}
+	days := int(d.Hours() / 24)
+	switch {
+	case days < 0:
+		return "dated in the future"
+	case days < 60:
+		return fmt.Sprintf("%d %s old", days, plural(days, "day", "days"))
+	case days < 730:
+		return fmt.Sprintf("%d months old", days/30)
+	}
+	return fmt.Sprintf("%d years old", days/365)
+}
+
+// relayLine shows a line relay, or the note of an access provider that
+// names none, with its source.
+func (o *output) relayLine(r autoconfig.LineRelay) []string {
+	what := r.Name + ": no host"
+	if r.Server != nil {
+		what = fmt.Sprintf("%s: SMTP %s, %s, no login (client-ip-address)", r.Name, r.Server.Addr(), securityWords[r.Server.Security])
+	}
+	src := "from postino's overlay (" + strings.Join(r.URLs, ", ") + ", checked " + r.Checked
+	if r.Unverified != "" {
+		src += "; unverified: " + r.Unverified
+	}
+	return []string{what, "   " + r.Note, "   " + o.pal.dim(src+")")}
 }
 
 // providerServers lists servers one a line, in order of preference, each
@@ -207,7 +285,7 @@ func (o *output) providersVerify(es []verifiedEntry, d autoconfig.Duration) erro
 	ew.printf("%s %s\n", o.pal.bold("postino providers verify"), o.pal.dim("("+ms(d)+")"))
 	tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
 	for _, e := range es {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", o.entryWord(e.Status), e.ID, e.DisplayName, o.pal.dim(serverCount(e)))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", o.entryWord(e.Status), e.ID, e.DisplayName, o.pal.dim(serverCount(e)+", "+entryAge(e)))
 		for _, s := range e.Servers {
 			if s.Verdict == verdictOK && !o.verbose {
 				continue
@@ -228,6 +306,49 @@ func (o *output) providersVerify(es []verifiedEntry, d autoconfig.Duration) erro
 		}
 	}
 	ew.printf("\n%d %s: %s\n", len(es), plural(len(es), "entry", "entries"), strings.Join(parts, ", "))
+	return ew.err
+}
+
+// entryAge says how old the facts of an entry are: "facts of 2024-11 to
+// 2026-03-12, the oldest is 2 years old".
+func entryAge(e verifiedEntry) string {
+	if e.CheckedOldest == "" {
+		return "facts undated"
+	}
+	span := e.CheckedOldest
+	if e.CheckedNewest != e.CheckedOldest {
+		span += " to " + e.CheckedNewest
+	}
+	return "facts of " + span + ", the oldest is " + age(e.CheckedOldest, time.Now())
+}
+
+// relaysReport is the JSON of `providers search --relays`.
+type relaysReport struct {
+	Schema     string                 `json:"schema"`
+	Command    string                 `json:"command"`
+	Query      string                 `json:"query"`
+	LineRelays []autoconfig.LineRelay `json:"line_relays"`
+}
+
+func (o *output) relaySearch(query string, rs []autoconfig.LineRelay) error {
+	if o.format == "json" {
+		return writeJSON(o.w, relaysReport{Schema: SchemaV1, Command: "providers search --relays", Query: query,
+			LineRelays: append([]autoconfig.LineRelay{}, rs...)})
+	}
+	ew := &errWriter{w: o.w}
+	if len(rs) == 0 {
+		ew.printf("no line relay's provider or host contains %q\n", query)
+		return ew.err
+	}
+	ew.printf("%d line %s (SMTP without login, only from the access provider's own lines)\n", len(rs), plural(len(rs), "relay", "relays"))
+	for _, r := range rs {
+		for i, l := range o.relayLine(r) {
+			if i == 0 && r.Provider != "" {
+				l += o.pal.dim("  [entry " + r.Provider + "]")
+			}
+			ew.printf("  %s\n", l)
+		}
+	}
 	return ew.err
 }
 

@@ -24,6 +24,13 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 
+# providers.json (and docs/findings.md) are generated: what is committed
+# must be what the data gives. go generate prints what it changed.
+go generate ./...
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git diff --exit-code providers.json docs/findings.md
+fi
+
 # The end-to-end tests start real Dovecot and Postfix on 127.x addresses at
 # the standard ports and an HTTPS server on 127.x:443: they need root, and
 # with CI=true they fail rather than skip when they cannot.

@@ -27,6 +27,17 @@ type builder struct {
 	byDomain map[string]*autoconfig.Provider
 	// report collects every data problem and skipped file for stderr.
 	report []string
+	// idle are the overlay's corrections that changed nothing.
+	idle   []string
+	relays []autoconfig.LineRelay
+}
+
+// buildReport is what a build says besides the database: the problems it
+// found in the data and the overlay's corrections that no longer change
+// anything.
+type buildReport struct {
+	problems []string
+	idle     []string
 }
 
 // dataset is one source data set and the date of its copy.
@@ -37,7 +48,7 @@ type dataset struct {
 
 // build reads dir (the generator's data directory) and returns the
 // database and the problems to report.
-func build(dir string) (*autoconfig.ProviderDB, []string, error) {
+func build(dir string) (*autoconfig.ProviderDB, buildReport, error) {
 	b := &builder{dir: dir, sets: map[string]*dataset{}, entries: map[string]*autoconfig.Provider{}, byDomain: map[string]*autoconfig.Provider{}}
 	steps := []func() error{
 		func() error { return b.readDataset("ispdb", "Thunderbird ISPDB") },
@@ -45,10 +56,11 @@ func build(dir string) (*autoconfig.ProviderDB, []string, error) {
 		b.addISPDB,
 		b.addDeltaChat,
 		b.addMXHosters,
+		b.addOverlay,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return nil, nil, err
+			return nil, buildReport{}, err
 		}
 	}
 	db := &autoconfig.ProviderDB{
@@ -61,6 +73,9 @@ func build(dir string) (*autoconfig.ProviderDB, []string, error) {
 	}
 	db.Datasets = append(db.Datasets, autoconfig.Dataset{Name: "mx-hosters.json", Title: "postino's table of hosting providers recognised by MX host",
 		Origin: "written for postino: autoconfig/providersgen/data/mx-hosters.json", Licence: "MPL-2.0"})
+	db.Datasets = append(db.Datasets, autoconfig.Dataset{Name: overlayName, Title: "postino's sourced corrections and additions, applied last",
+		Origin: "written for postino: autoconfig/providersgen/data/overlay.json; each correction cites its pages and the day they were read", Licence: "MPL-2.0"})
+	db.Relays = b.relays
 	ids := make([]string, 0, len(b.entries))
 	for id := range b.entries {
 		ids = append(ids, id)
@@ -71,7 +86,7 @@ func build(dir string) (*autoconfig.ProviderDB, []string, error) {
 		finish(p)
 		db.Providers = append(db.Providers, *p)
 	}
-	return db, b.report, nil
+	return db, buildReport{problems: b.report, idle: b.idle}, nil
 }
 
 var sourceDate = regexp.MustCompile(`\((\d{4}-\d{2}-\d{2})\)`)
@@ -151,6 +166,9 @@ func finish(p *autoconfig.Provider) {
 		if containsString(needs, n) {
 			p.Needs = append(p.Needs, n)
 		}
+	}
+	if p.Domains == nil {
+		p.Domains = []string{} // an MX hoster only
 	}
 	if p.Incoming == nil {
 		p.Incoming = []autoconfig.ProviderServer{}

@@ -93,7 +93,7 @@ func TestDeterministic(t *testing.T) {
 // block names a file the entry lists among its sources.
 func TestEveryFactHasASource(t *testing.T) {
 	db := generatedDB(t)
-	if db.Generated == "" || len(db.Datasets) != 3 {
+	if db.Generated == "" || len(db.Datasets) != 4 {
 		t.Errorf("header: generated %q, %d datasets", db.Generated, len(db.Datasets))
 	}
 	for _, p := range db.Providers {

@@ -6,13 +6,19 @@
 //     matter, MPL-2.0): status, hints, servers of providers the ISPDB lacks
 //   - data/mx-hosters.json: postino's own table of hosting providers
 //     recognised by their customers' MX hosts
+//   - data/overlay.json: postino's own corrections and additions, each
+//     with the pages it rests on and the day they were read, applied last;
+//     and the access providers' line relays
 //
 // Every fact in the output names the file it came from and that file's
 // date. Problems in the data (a broken placeholder, a password sent
 // without encryption, two sources that disagree) are printed on standard
 // error and marked in the entry's "problems", never passed on silently.
 // The output is deterministic: the same data gives the same bytes, which
-// the package's tests check against the committed file.
+// the package's tests check against the committed file. Before it writes,
+// the generator compares the new database with the file it replaces and
+// prints what changed: entries added and removed, and per entry the fact
+// groups that differ.
 //
 // Run it through go generate (see autoconfig/gen.go):
 //
@@ -42,7 +48,7 @@ func main() {
 
 // run generates the database from dataDir into out and reports on w.
 func run(dataDir, out string, w io.Writer) error {
-	db, problems, err := build(dataDir)
+	db, rep, err := build(dataDir)
 	if err != nil {
 		return err
 	}
@@ -54,8 +60,17 @@ func run(dataDir, out string, w io.Writer) error {
 	if _, err := autoconfig.ParseProviders(data); err != nil {
 		return fmt.Errorf("the generated database does not parse: %w", err)
 	}
-	for _, p := range problems {
+	for _, p := range rep.problems {
 		fmt.Fprintf(w, "providersgen: %s\n", p)
+	}
+	for _, p := range rep.idle {
+		fmt.Fprintf(w, "providersgen: warning: %s\n", p)
+	}
+	// What this run changes, for whoever updates the data.
+	if previous, err := os.ReadFile(out); err == nil {
+		for _, l := range changeSummary(previous, db) {
+			fmt.Fprintf(w, "providersgen: %s\n", l)
+		}
 	}
 	if err := os.WriteFile(out, data, 0o644); err != nil {
 		return err

@@ -19,7 +19,7 @@ func TestMXHosters(t *testing.T) {
 		{"smtp.google.com", "googlemail.com"},
 		{"contoso-com.mail.protection.outlook.com", "office365.com"},
 		{"hotmail-com.olc.protection.outlook.com", "hotmail.com"},
-		{"mx.zoho.com", "zoho.com"},
+		{"mx.zoho.com", "zoho-organisation"},
 		{"mx2.zoho.eu", "zoho.eu"},
 		{"mx.zoho.in", "zoho.in"},
 		{"mx.zoho.com.au", "zoho.com.au"},
