@@ -93,6 +93,10 @@ type Step struct {
 	TLS *tls.Config
 	// Close ends the connection.
 	Close bool
+	// Flood, when set, is written over and over after Send until the
+	// client goes away: "A" makes an endless line, "535-5.7.8 no\r\n"
+	// an endless multi-line reply.
+	Flood string
 }
 
 // NewScript runs steps on every connection, then keeps the connection open,
@@ -130,6 +134,15 @@ func runScript(c net.Conn, steps []Step) {
 			out = strings.ReplaceAll(out, "\n", "\r\n") + "\r\n"
 			if _, err := io.WriteString(c, out); err != nil {
 				return
+			}
+		}
+		if st.Flood != "" {
+			go io.Copy(io.Discard, r)
+			chunk := []byte(strings.Repeat(st.Flood, max(1, 4096/len(st.Flood))))
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
 			}
 		}
 		if st.TLS != nil {
