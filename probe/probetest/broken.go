@@ -86,7 +86,7 @@ type Step struct {
 	Expect string
 	// Send is written after; "\n" separates lines, each sent with CRLF.
 	// "{tag}" is replaced with the first word of the line read (an IMAP
-	// tag).
+	// tag), "{last}" with its last word (a SASL blob, to echo it).
 	Send string
 	// TLS, when set, runs a server-side TLS handshake; the conversation
 	// goes on inside it.
@@ -115,7 +115,7 @@ func StartScript(t testing.TB, steps ...Step) *ConnServer {
 func runScript(c net.Conn, steps []Step) {
 	r := bufio.NewReader(c)
 	for _, st := range steps {
-		tag := ""
+		tag, last := "", ""
 		if st.Expect != "" {
 			line, err := r.ReadString('\n')
 			if err != nil {
@@ -126,11 +126,12 @@ func runScript(c net.Conn, steps []Step) {
 				return
 			}
 			if f := strings.Fields(line); len(f) > 0 {
-				tag = f[0]
+				tag, last = f[0], f[len(f)-1]
 			}
 		}
 		if st.Send != "" {
 			out := strings.ReplaceAll(st.Send, "{tag}", tag)
+			out = strings.ReplaceAll(out, "{last}", last)
 			out = strings.ReplaceAll(out, "\n", "\r\n") + "\r\n"
 			if _, err := io.WriteString(c, out); err != nil {
 				return
