@@ -34,6 +34,15 @@ func ParseAddress(s string) (Address, error) {
 		if len(local) > 64 || strings.ContainsAny(local, " \t\r\n<>()[]\\,;:\"") {
 			return Address{}, fmt.Errorf("%w: %q: local part is not a plain mailbox name", ErrInvalidAddress, s)
 		}
+		// Refused rather than escaped: the clientConfig format that the
+		// Thunderbird writer and the placeholder expansion speak has no
+		// escape for '%', so a client would expand %EMAILDOMAIN% (or pair
+		// a lone '%' with the next one) in a written login name. A '%' in
+		// a local part is otherwise only the obsolete "percent hack"
+		// source route (RFC 1123 section 5.2.16), not a mailbox name.
+		if strings.Contains(local, "%") {
+			return Address{}, fmt.Errorf("%w: %q: a local part with %% is not supported: mail clients expand %%…%% as placeholders", ErrInvalidAddress, s)
+		}
 	}
 	domain = strings.TrimSuffix(domain, ".")
 	ascii, err := idna.Lookup.ToASCII(domain)

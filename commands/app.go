@@ -47,7 +47,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	app := newApp(info, stdin, stdout, stderr)
 	status := 0
 	app.ExitErrHandler = func(c *cli.Context, err error) {}
-	err := app.RunContext(ctx, reorderArgs(app, args))
+	err := runRecovered(ctx, app, reorderArgs(app, args))
 	if err != nil {
 		status = reportError(stderr, err)
 	}

@@ -22,7 +22,7 @@ func runChecks(ctx context.Context, src <-chan checkTarget, n int, run func(cont
 	for range n {
 		go func() {
 			for j := range jobs {
-				j.done <- run(ctx, j.t)
+				j.done <- runTargetRecovered(ctx, j.t, run)
 			}
 		}()
 	}

@@ -64,7 +64,8 @@ func (o *output) sideText(ew *errWriter, title string, s autoconfig.SideResult) 
 			}
 		}
 		ew.printf("\n               named by %s%s\n", joinSources(r.Sources), trustWord(r.Trusted))
-		if t := r.Probe.TLS; t != nil {
+		if r.Probe != nil && r.Probe.TLS != nil { // no Probe with --no-probe
+			t := r.Probe.TLS
 			ew.printf("               %s %s, certificate valid for %s, %d more days\n", t.Version, o.pal.dim(t.Cipher), certNames(t.Names, r.Host), t.DaysLeft)
 		}
 	} else {

@@ -106,7 +106,7 @@ func newServeHandler(c *cli.Context) (*serveHandler, error) {
 	return h, nil
 }
 
-func (h *serveHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *serveHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { serveRecovered(w, r, h.mux) }
 
 func (h *serveHandler) index(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -32,6 +33,7 @@ func (p *Prober) loginAndSend(ctx context.Context, d *Diagnosis, ip net.IP, o *D
 		ph := autoconfig.Phase{Name: autoconfig.PhaseAuth, Address: ss.addr}
 		start := time.Now()
 		lib, err := p.libLogin(ss, conn, o.Login)
+		err = conn.limit.explain(err)
 		ph.Duration = autoconfig.Duration(time.Since(start))
 		d.Login.Address = ss.addr
 		if lib != nil {
@@ -56,7 +58,7 @@ func (p *Prober) loginAndSend(ctx context.Context, d *Diagnosis, ip net.IP, o *D
 		}
 		d.Login.OK = true
 		if o.Send != nil && s.Protocol == autoconfig.SMTP {
-			sent = p.send(ss, lib.(*smtpLib), o.Send, d)
+			sent = p.send(ss, lib.(*smtpLib), conn.limit, o.Send, d)
 		}
 		conn.hurry(quitWait)
 		lib.close()
@@ -80,6 +82,14 @@ func (p *Prober) loginFinding(s autoconfig.Server, err error, cr *Credentials) a
 	var le *loginError
 	if errors.As(err, &le) && le.reply != nil {
 		return classifyAuth(s, *le.reply, cr.Username)
+	}
+	if f, ok := tooLargeFinding(s, err); ok {
+		return f
+	}
+	if kindOf(err) == KindProtocol {
+		return finding(s, CodeServerProtocol, autoconfig.SeverityError,
+			fmt.Sprintf("the login to %s failed: %s", s.Addr(), authErrText(err)),
+			fmt.Sprintf("check that port %d runs %s and nothing else (a proxy, a firewall's inspection, another service)", s.Port, strings.ToUpper(string(s.Protocol))))
 	}
 	if errors.Is(err, errNoMechanism) {
 		return finding(s, CodeNoAuthMechanism, autoconfig.SeverityError,

@@ -86,6 +86,12 @@ func pop3Err(err error) error {
 	if errors.As(err, &ne) || strings.Contains(err.Error(), "EOF") {
 		return &loginError{err: err}
 	}
+	if said, ok := strings.CutPrefix(err.Error(), "unknown response: "); ok {
+		// Neither +OK nor -ERR (or a line cut at go-pop3's 4 KiB
+		// buffer): not the server's answer to the login.
+		said = strings.TrimSuffix(said, ". Neither -ERR, nor +OK")
+		return &loginError{err: failf(KindProtocol, "not a POP3 reply: %s", quote(said))}
+	}
 	r := authReply{text: err.Error()}
 	return &loginError{reply: &r, err: err}
 }

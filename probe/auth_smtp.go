@@ -45,6 +45,10 @@ func smtpLogin(ss *session, conn net.Conn, cr *Credentials) (library, error) {
 }
 
 func smtpErr(err error) error {
+	if errors.Is(err, smtp.ErrTooLongLine) { // go-smtp's own line cap (2,000 bytes)
+		return &loginError{err: &probeError{kind: KindProtocol, err: errLineTooLong,
+			msg: "line too long: the server sent a reply line longer than go-smtp's limit"}}
+	}
 	var se *smtp.SMTPError
 	if errors.As(err, &se) {
 		r := replyOf(err)

@@ -212,7 +212,7 @@ func (d *Diagnosis) adopt(ss *session) {
 	r := ss.res
 	d.TLS, d.Greeting, d.Capabilities, d.SASL = r.TLS, r.Greeting, r.Capabilities, r.SASL
 	if ss.capsPlain != nil {
-		d.CapabilitiesBeforeTLS = ss.capsPlain
+		d.CapabilitiesBeforeTLS = printableAll(ss.capsPlain)
 		d.SASLBeforeTLS = newDialog(d.Server.Protocol).mechanisms(ss.capsPlain)
 	}
 	d.Transcript = append(d.Transcript, r.Transcript...)

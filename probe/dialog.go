@@ -63,6 +63,37 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
+// indexFoldASCII is the byte offset in s of the first match of the ASCII
+// word, compared without regard to ASCII case (as IMAP, POP3 and SMTP
+// keywords are), or -1.
+func indexFoldASCII(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if equalFoldASCII(s[i:i+len(word)], word) {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'a' <= x && x <= 'z' {
+			x -= 'a' - 'A'
+		}
+		if 'a' <= y && y <= 'z' {
+			y -= 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // appendUnique appends the upper-cased words not yet in list.
 func appendUnique(list []string, words ...string) []string {
 	for _, w := range words {

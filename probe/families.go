@@ -26,6 +26,7 @@ const (
 	CodeServerClosed      = "server.closed"
 	CodeServerProtocol    = "server.protocol-error"
 	CodeServerRefused     = "server.refused-service"
+	CodeResponseTooLarge  = "server.response-too-large"
 	CodeTLSHandshake      = "tls.handshake-failed"
 	CodeTLSLegacyOnly     = "tls.legacy-only"
 	CodeTLSModeMismatch   = "tls.mode-mismatch"

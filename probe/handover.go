@@ -22,11 +22,13 @@ import (
 func (s *session) handover(ctx context.Context, greeting string, red *redactor) (*handoverConn, func()) {
 	s.handedOver = true
 	rec := &recorder{s: s, red: red, inTLS: s.inTLS}
+	lim := &libLimit{r: readerFunc(rec.read)}
 	c := &handoverConn{
-		Conn: s.conn,
-		ctx:  ctx,
-		r:    io.MultiReader(strings.NewReader(greeting), readerFunc(rec.read)),
-		w:    rec,
+		Conn:  s.conn,
+		ctx:   ctx,
+		r:     io.MultiReader(strings.NewReader(greeting), lim),
+		w:     rec,
+		limit: lim,
 	}
 	return c, rec.stop
 }
@@ -34,19 +36,21 @@ func (s *session) handover(ctx context.Context, greeting string, red *redactor) 
 // handoverConn reads from the greeting, then the session's buffered reader;
 // writes are recorded. Deadlines a library sets are clamped to the
 // context's: go-smtp sets five minutes per command and then clears them.
+// What the server sends passes through limit (handover_limit.go).
 type handoverConn struct {
 	net.Conn
-	ctx   context.Context
-	r     io.Reader
-	w     io.Writer
-	limit atomic.Int64 // unix nanoseconds: no deadline later than this
+	ctx      context.Context
+	r        io.Reader
+	w        io.Writer
+	limit    *libLimit
+	deadline atomic.Int64 // unix nanoseconds: no deadline later than this
 }
 
 // hurry bounds every later read and write to d from now: the polite
 // goodbye (LOGOUT, QUIT) is not worth waiting for.
 func (c *handoverConn) hurry(d time.Duration) {
 	t := time.Now().Add(d)
-	c.limit.Store(t.UnixNano())
+	c.deadline.Store(t.UnixNano())
 	c.Conn.SetDeadline(c.clamp(t))
 }
 
@@ -60,7 +64,7 @@ func (c *handoverConn) clamp(t time.Time) time.Time {
 	if dl, ok := c.ctx.Deadline(); ok && (t.IsZero() || t.After(dl)) {
 		t = dl
 	}
-	if n := c.limit.Load(); n != 0 && (t.IsZero() || t.UnixNano() > n) {
+	if n := c.deadline.Load(); n != 0 && (t.IsZero() || t.UnixNano() > n) {
 		t = time.Unix(0, n)
 	}
 	return t

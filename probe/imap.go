@@ -39,8 +39,10 @@ func (d *imapDialog) greeting(s *session) error {
 // capabilityCode returns the list in a "[CAPABILITY …]" response code, nil
 // when there is none.
 func capabilityCode(line string) []string {
-	u := strings.ToUpper(line)
-	i := strings.Index(u, "[CAPABILITY ")
+	// Searched in line itself: an offset found in strings.ToUpper(line)
+	// does not fit line, whose invalid UTF-8 bytes become three-byte
+	// U+FFFD there (issue 9).
+	i := indexFoldASCII(line, "[CAPABILITY ")
 	if i < 0 {
 		return nil
 	}

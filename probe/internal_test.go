@@ -155,6 +155,8 @@ func FuzzConversation(f *testing.F) {
 		"* BYE\r\n",
 		"220 a\r\n250-x\r\n251 y\r\n",
 		"* OK\r\n+ cont\r\n",
+		"* OK\x88[CAPABILITY \r\n",                    // issue 9: panicked in capabilityCode
+		"* OK hi\r\na1 OK \xff[CAPABILITY IMAP4]\r\n", // the tagged reply's code
 	}
 	for _, s := range seeds {
 		for _, p := range []string{"imap", "pop3", "smtp"} {

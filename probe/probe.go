@@ -349,7 +349,9 @@ func (s *session) capabilities(d dialog) ([]string, error) {
 		var note string
 		caps, note, err = d.capabilities(s)
 		if err == nil {
-			s.res.Capabilities = caps
+			// Reported as printable text (control bytes and invalid
+			// UTF-8 escaped); caps stays as sent, for the dialog.
+			s.res.Capabilities = printableAll(caps)
 		}
 		ph.Detail = printable(strings.Join(caps, " "), 200)
 		if note != "" {

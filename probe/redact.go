@@ -19,7 +19,8 @@ const Redacted = "[redacted]"
 type redactor struct {
 	imap    bool
 	secrets []string
-	inAuth  bool // an authentication exchange is running
+	cores   []string // the secrets' base64 and b64Cores
+	inAuth  bool     // an authentication exchange is running
 	tag     string
 }
 
@@ -29,9 +30,37 @@ func newRedactor(imap bool, secrets []string) *redactor {
 		if s == "" {
 			continue
 		}
-		r.secrets = append(r.secrets, s, base64.StdEncoding.EncodeToString([]byte(s)))
+		r.secrets = append(r.secrets, s)
+		r.cores = append(r.cores, base64.StdEncoding.EncodeToString([]byte(s)))
+		r.cores = append(r.cores, b64Cores(s)...)
 	}
 	return r
+}
+
+// b64Cores are, for each of the three alignments a secret can have inside
+// a longer base64 text, the characters that only the secret's own bits
+// determine. SASL blobs carry the password or token after other bytes:
+// PLAIN is base64 of "authzid\0user\0password" (RFC 4616), XOAUTH2 of
+// "user=U\x01auth=Bearer T\x01\x01", OAUTHBEARER of a GS2 header and
+// key-value pairs with the token (RFC 7628); so the secret's own base64
+// does not appear in them, but one of its cores does, whatever the
+// authorisation identity, user name or host. Cores shorter than 6
+// characters (secrets of under 5 bytes) would match too much by chance.
+func b64Cores(secret string) []string {
+	var out []string
+	n := len(secret)
+	for k := range 3 {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, k), secret...))
+		from, to := (8*k+5)/6, 8*(k+n)/6 // whole 6-bit groups inside the secret
+		if to-from >= 6 {
+			out = append(out, enc[from:to])
+		}
+	}
+	return out
+}
+
+func isB64(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
 }
 
 // sent returns line as the transcript may show it.
@@ -100,11 +129,30 @@ func (r *redactor) received(line string) {
 	}
 }
 
-// scrub replaces the secrets wherever they appear.
+// scrub replaces the secrets wherever they appear, and every base64 word
+// (standard or URL alphabet) that encodes one of them: the whole word
+// goes, since its first and last characters carry bits of the secret too.
 func (r *redactor) scrub(s string) string {
 	for _, sec := range r.secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, Redacted)
+		}
+	}
+	for _, core := range r.cores {
+		for from := 0; ; {
+			i := strings.Index(s[from:], core)
+			if i < 0 {
+				break
+			}
+			start, end := from+i, from+i+len(core)
+			for start > 0 && isB64(s[start-1]) {
+				start--
+			}
+			for end < len(s) && isB64(s[end]) {
+				end++
+			}
+			s = s[:start] + Redacted + s[end:]
+			from = start + len(Redacted)
 		}
 	}
 	return s

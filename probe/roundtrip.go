@@ -117,7 +117,7 @@ func (rt *roundtrip) session(ctx context.Context, fn func(l library) error) {
 		defer stop()
 		rt.addr = ss.addr
 		l, err := rt.p.libLogin(ss, conn, rt.o.Login)
-		if err != nil {
+		if err = conn.limit.explain(err); err != nil {
 			if l != nil {
 				conn.hurry(quitWait)
 				l.close()
@@ -128,7 +128,11 @@ func (rt *roundtrip) session(ctx context.Context, fn func(l library) error) {
 			conn.hurry(quitWait)
 			l.close()
 		}()
-		return fn(l)
+		err = fn(l)
+		if e := conn.limit.err(); e != nil {
+			rt.err, err = e, e
+		}
+		return err
 	}})
 	if len(rt.transcript) < 400 {
 		rt.transcript = append(rt.transcript, ss.res.Transcript...)

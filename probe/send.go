@@ -74,7 +74,7 @@ type SendResult struct {
 
 // send runs MAIL FROM, RCPT TO and DATA on the logged-in session and
 // records the send phase.
-func (p *Prober) send(ss *session, l *smtpLib, m *Message, d *Diagnosis) *SendResult {
+func (p *Prober) send(ss *session, l *smtpLib, lim *libLimit, m *Message, d *Diagnosis) *SendResult {
 	s := d.Server
 	res := &SendResult{MessageID: m.ID}
 	start := time.Now()
@@ -93,12 +93,19 @@ func (p *Prober) send(ss *session, l *smtpLib, m *Message, d *Diagnosis) *SendRe
 			}
 		}
 	}
+	err = lim.explain(err)
 	ph := autoconfig.Phase{Name: autoconfig.PhaseSend, Address: ss.addr, Duration: autoconfig.Duration(time.Since(start)), OK: err == nil}
 	res.At = time.Now()
 	if err == nil {
 		res.Accepted = true
 		ph.Detail = fmt.Sprintf("message <%s> accepted for %s", m.ID, m.To)
 		d.addPhase(ph)
+		return res
+	}
+	if f, ok := tooLargeFinding(s, err); ok {
+		ph.Detail = step + ": " + errMsg(err)
+		d.addPhase(ph)
+		d.addFindings(f)
 		return res
 	}
 	var se *smtp.SMTPError

@@ -86,3 +86,15 @@ func printableLines(lines []string, max int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// printableAll is the words made printable, each cut at 200 bytes.
+func printableAll(words []string) []string {
+	if words == nil {
+		return nil
+	}
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = printable(w, 200)
+	}
+	return out
+}

@@ -37,7 +37,7 @@ fi
 go test -race -count=1 -timeout 20m ./...
 
 # Fuzz every parser of untrusted input briefly (the seeds run above too).
-fuzztime="${FUZZTIME:-10s}"
+fuzztime="${FUZZTIME:-30s}"
 for pkg in $(go list ./...); do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "fuzz $pkg $target ($fuzztime)"

@@ -86,13 +86,17 @@ type Step struct {
 	Expect string
 	// Send is written after; "\n" separates lines, each sent with CRLF.
 	// "{tag}" is replaced with the first word of the line read (an IMAP
-	// tag).
+	// tag), "{last}" with its last word (a SASL blob, to echo it).
 	Send string
 	// TLS, when set, runs a server-side TLS handshake; the conversation
 	// goes on inside it.
 	TLS *tls.Config
 	// Close ends the connection.
 	Close bool
+	// Flood, when set, is written over and over after Send until the
+	// client goes away: "A" makes an endless line, "535-5.7.8 no\r\n"
+	// an endless multi-line reply.
+	Flood string
 }
 
 // NewScript runs steps on every connection, then keeps the connection open,
@@ -111,7 +115,7 @@ func StartScript(t testing.TB, steps ...Step) *ConnServer {
 func runScript(c net.Conn, steps []Step) {
 	r := bufio.NewReader(c)
 	for _, st := range steps {
-		tag := ""
+		tag, last := "", ""
 		if st.Expect != "" {
 			line, err := r.ReadString('\n')
 			if err != nil {
@@ -122,14 +126,24 @@ func runScript(c net.Conn, steps []Step) {
 				return
 			}
 			if f := strings.Fields(line); len(f) > 0 {
-				tag = f[0]
+				tag, last = f[0], f[len(f)-1]
 			}
 		}
 		if st.Send != "" {
 			out := strings.ReplaceAll(st.Send, "{tag}", tag)
+			out = strings.ReplaceAll(out, "{last}", last)
 			out = strings.ReplaceAll(out, "\n", "\r\n") + "\r\n"
 			if _, err := io.WriteString(c, out); err != nil {
 				return
+			}
+		}
+		if st.Flood != "" {
+			go io.Copy(io.Discard, r)
+			chunk := []byte(strings.Repeat(st.Flood, max(1, 4096/len(st.Flood))))
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
 			}
 		}
 		if st.TLS != nil {
