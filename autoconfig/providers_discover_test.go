@@ -19,7 +19,7 @@ func (answersAll) Probe(ctx context.Context, s autoconfig.Server) *autoconfig.Pr
 }
 
 // TestDiscoverPublishedAutoconfigBeatsProviderDB pins the Contract's
-// ranking rule for the built-in database (DESIGN.md, Ranking (4); Delta
+// ranking rule for the built-in database (docs/json-schema.md, Ranking (5); Delta
 // Chat's lesson in REFERENCE-discovery.md §6 item 9): when the domain
 // publishes its own autoconfig and the database also has an entry, both
 // are asked and shown, and the domain's own publication wins over the

@@ -40,8 +40,8 @@ func (b BuildInfo) versionString() string {
 	return s + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
-// Run runs the command line args and returns the exit status (DESIGN.md,
-// Contract: 0 ok, 1 warnings with --fail-on warning, 2 a problem, 3 could
+// Run runs the command line args and returns the exit status (docs/json-schema.md,
+// Exit status: 0 ok, 1 warnings with --fail-on warning, 2 a problem, 3 could
 // not run).
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, info BuildInfo) int {
 	app := newApp(info, stdin, stdout, stderr)

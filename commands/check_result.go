@@ -110,7 +110,7 @@ func (s *checkSummary) add(r *checkResult) {
 	s.Duration = autoconfig.Duration(time.Since(s.start))
 }
 
-// exitStatus is DESIGN.md's table: warnings count only with --fail-on
+// exitStatus is docs/json-schema.md's table: warnings count only with --fail-on
 // warning.
 func (s *checkSummary) exitStatus() int {
 	if s.worst == stateWarning && s.failOn != "warning" {

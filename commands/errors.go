@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Exit statuses (DESIGN.md, Contract), the monitoring-plugins convention.
+// Exit statuses (docs/json-schema.md, Exit status), the monitoring-plugins
+// convention, so that check --format nagios needs no second table.
 const (
 	exitOK        = 0
 	exitWarning   = 1

@@ -6,7 +6,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Flag names, shared by every command (DESIGN.md, Contract: Flags).
+// Flag names, shared by every command; each works before or after the
+// command's arguments (args.go).
 const (
 	flgResolver     = "resolver"
 	flgTimeout      = "timeout"

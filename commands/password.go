@@ -13,7 +13,8 @@ import (
 	"golang.org/x/term"
 )
 
-// Credentials never come from an argument (DESIGN.md): only from standard
+// Credentials never come from an argument, where ps and shell history show
+// them to everyone (README, "postino test"): only from standard
 // input, the environment, or a prompt on the terminal.
 const (
 	envPassword    = "POSTINO_PASSWORD"

@@ -64,10 +64,7 @@ func withoutTranscripts(s autoconfig.SideResult) autoconfig.SideResult {
 			}
 		}
 	}
-	if cs == nil {
-		cs = []autoconfig.Candidate{}
-	}
-	s.Candidates = cs
+	s.Candidates = cs // never nil: make gives an empty slice, which JSON writes as []
 	return s
 }
 

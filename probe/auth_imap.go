@@ -33,10 +33,7 @@ func imapLogin(ss *session, conn net.Conn, cr *Credentials) (library, error) {
 		return nil, &loginError{err: err}
 	}
 	caps := c.Caps()
-	var mechs []string
-	for _, m := range caps.AuthMechanisms() {
-		mechs = append(mechs, m)
-	}
+	mechs := caps.AuthMechanisms()
 	mech, client := saslFor(cr, mechs, ss.host, ss.srv.Port)
 	var err error
 	switch {
