@@ -168,4 +168,3 @@ func TestTarpitWorld(t *testing.T) {
 	checkTarpitRun(t, st, out)
 	t.Logf("%v, exit %d\n%s", wall, st, out)
 }
-

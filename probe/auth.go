@@ -24,6 +24,15 @@ func (p *Prober) loginAndSend(ctx context.Context, d *Diagnosis, ip net.IP, o *D
 		d.addFindings(*f)
 		return
 	}
+	if s.Protocol == autoconfig.SMTP && len(d.SASL) == 0 && d.Relay != nil {
+		// Nothing to log in with: the relay check's finding says what
+		// that means from here (relay.go); a login would only fail.
+		d.Login.Skipped = "the server offers no AUTH: no login possible; see the relay check"
+		if expectsNoLogin(s) {
+			d.Login.Skipped = "the configuration says the server takes no login (" + strings.Join(authNames(s.Auth), ", ") + ")"
+		}
+		return
+	}
 	red := newRedactor(s.Protocol == autoconfig.IMAP, o.Login.secrets())
 	var lerr error
 	var sent *SendResult

@@ -33,7 +33,7 @@ func init() {
 			"After TLS (or on a server tested without TLS), the IMAP server says LOGIN is disabled and lists no AUTH= mechanism, so no client can log in on this connection.",
 			"Connect with TLS if this was plain text; otherwise enable a login mechanism (Dovecot: auth_mechanisms = plain login)."},
 		Entry{CodeNoAuthMechanism, e, "{server} offers no login mechanism postino can use",
-			"The server lists no mechanism that fits the credentials: a password needs PLAIN or LOGIN (IMAP also LOGIN, POP3 USER/PASS), an OAuth2 token needs XOAUTH2 or OAUTHBEARER. On a submission port without any AUTH, clients cannot log in to send (a warning: some servers relay for their own network without a login).",
+			"The server lists no mechanism that fits the credentials: a password needs PLAIN or LOGIN (IMAP also LOGIN, POP3 USER/PASS), an OAuth2 token needs XOAUTH2 or OAUTHBEARER. An SMTP server without any AUTH gets the relay check instead (smtp.relay-refused, smtp.relay-without-login, smtp.relay-unknown).",
 			"Enable the mechanism on the server (Postfix submission: -o smtpd_sasl_auth_enable=yes; Dovecot: auth_mechanisms), or use the kind of credentials the server takes."},
 		Entry{CodeSlowGreeting, w, "{server} took {duration} to greet",
 			"The server answered the connection but waited seconds before its greeting. Postfix postscreen and tarpits do this on purpose on port 25; on client ports (993, 995, 465, 587) it makes clients time out or feel broken.",

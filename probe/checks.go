@@ -10,7 +10,7 @@ import (
 
 // sessionFindings are the checks on a working connection that the basic
 // probe does not make: certificate expiry ahead, a slow greeting, a server
-// that offers no way to log in.
+// that offers no way to log in (for SMTP, the relay check says it).
 func (p *Prober) sessionFindings(s autoconfig.Server, ss *session, o *DiagnoseOptions) []autoconfig.Finding {
 	var fs []autoconfig.Finding
 	warnDays := o.CertWarnDays
@@ -44,11 +44,8 @@ func (p *Prober) sessionFindings(s autoconfig.Server, ss *session, o *DiagnoseOp
 				"enable a login mechanism on the server"))
 		}
 	case autoconfig.SMTP:
-		if len(ss.res.SASL) == 0 && s.Port != 25 {
-			fs = append(fs, finding(s, CodeNoAuthMechanism, autoconfig.SeverityWarning,
-				fmt.Sprintf("%s offers no AUTH%s: clients cannot log in to send", s.Addr(), afterTLS(s)),
-				"enable SMTP AUTH on the submission service (Postfix: -o smtpd_sasl_auth_enable=yes in master.cf); a server that only relays for its own network needs no login"))
-		}
+		// An SMTP server without AUTH is the relay check's (relay.go):
+		// its finding says what the missing login means from here.
 	}
 	if f, ok := p.chainIncomplete(s, ss); ok {
 		fs = append(fs, f)

@@ -84,6 +84,9 @@ type Diagnosis struct {
 	SASLBeforeTLS         []string `json:"sasl_before_tls,omitempty"`
 	Capabilities          []string `json:"capabilities,omitempty"`
 	SASL                  []string `json:"sasl,omitempty"`
+	// Relay is the relay check of an SMTP server that offers no AUTH
+	// (relay.go): its phase and transcript are in Phases and Transcript.
+	Relay *autoconfig.RelayCheck `json:"relay,omitempty"`
 	// Login is set when a login was asked for.
 	Login *LoginResult `json:"login,omitempty"`
 	// Sent is set when a test message was asked for.
@@ -210,7 +213,7 @@ func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseO
 // adopt takes the facts of the first working address.
 func (d *Diagnosis) adopt(ss *session) {
 	r := ss.res
-	d.TLS, d.Greeting, d.Capabilities, d.SASL = r.TLS, r.Greeting, r.Capabilities, r.SASL
+	d.TLS, d.Greeting, d.Capabilities, d.SASL, d.Relay = r.TLS, r.Greeting, r.Capabilities, r.SASL, r.Relay
 	if ss.capsPlain != nil {
 		d.CapabilitiesBeforeTLS = printableAll(ss.capsPlain)
 		d.SASLBeforeTLS = newDialog(d.Server.Protocol).mechanisms(ss.capsPlain)

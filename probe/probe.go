@@ -96,6 +96,10 @@ type Options struct {
 	// "[192.0.2.7]", which is what Thunderbird sends and what RFC 5321
 	// section 4.1.4 allows a client without a meaningful name.
 	EHLOName string
+	// MailFrom is the envelope sender of the relay check (relay.go),
+	// normally the account's address. Empty means postmaster at the
+	// server's domain.
+	MailFrom string
 }
 
 // Prober probes mail servers. It implements autoconfig.Prober. It holds no
@@ -109,6 +113,7 @@ type Prober struct {
 	timeout     time.Duration
 	now         func() time.Time
 	ehloName    string
+	mailFrom    string
 }
 
 var _ autoconfig.Prober = (*Prober)(nil)
@@ -127,6 +132,7 @@ func New(o *Options) *Prober {
 		timeout:     o.Timeout,
 		now:         o.Now,
 		ehloName:    o.EHLOName,
+		mailFrom:    o.MailFrom,
 	}
 	if p.dialContext == nil {
 		p.dialContext = (&net.Dialer{}).DialContext
@@ -339,6 +345,9 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 	// SASL lists what is offered where a password would go: inside TLS, or
 	// on the plain connection of a server probed without TLS.
 	s.res.SASL = d.mechanisms(caps)
+	if sd, ok := d.(*smtpDialog); ok && s.wantsRelayCheck() {
+		s.relayCheck(sd)
+	}
 	return nil
 }
 
