@@ -24,6 +24,7 @@ type netSetup struct {
 	dialer   *resolver.Dialer
 	roots    *x509.CertPool
 	http     *autoconfig.HTTPOptions
+	mailFrom string // the account's address: the sender of the relay check
 }
 
 func newNetSetup(c *cli.Context) (*netSetup, error) {
@@ -64,7 +65,11 @@ func newNetSetup(c *cli.Context) (*netSetup, error) {
 			ForceAttemptHTTP2:     true,
 		},
 	}
-	return &netSetup{resolver: res, dialer: d, roots: roots, http: &autoconfig.HTTPOptions{Client: client}}, nil
+	ns := &netSetup{resolver: res, dialer: d, roots: roots, http: &autoconfig.HTTPOptions{Client: client}}
+	if addr, err := autoconfig.ParseAddress(c.Args().First()); err == nil && c.NArg() == 1 {
+		ns.mailFrom = addr.String()
+	}
+	return ns, nil
 }
 
 // prober is the basic probe, dialling and resolving like everything else.
@@ -82,7 +87,7 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 			ips, _, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
 			return ips, err
 		},
-		RootCAs: ns.roots, Timeout: timeout,
+		RootCAs: ns.roots, Timeout: timeout, MailFrom: ns.mailFrom,
 	})
 }
 

@@ -76,6 +76,17 @@ type MailServerOptions struct {
 	// Hostname is Postfix's myhostname (banner, EHLO reply); empty means
 	// "mail." + the first user's domain.
 	Hostname string
+	// RelayRefusingAddr, when set, is one more IPv4 loopback address
+	// where Postfix alone serves submission on RelayPorts (587 STARTTLS,
+	// 465 implicit TLS) without AUTH, refusing to relay: its mynetworks
+	// (192.0.2.0/24) holds no loopback client, so RCPT TO another domain
+	// gets "554 5.7.1 <…>: Relay access denied" (relays.go).
+	RelayRefusingAddr string
+	// RelayingAddr is the same without AUTH, but relaying for
+	// mynetworks = 127.0.0.0/8: the access provider's relay that takes
+	// mail from the customer's line without login (client-IP-address).
+	// It accepts RCPT TO another domain; nothing is ever delivered.
+	RelayingAddr string
 }
 
 // MailServers is a running Dovecot (IMAP, POP3) and Postfix (SMTP on 25,
@@ -219,6 +230,13 @@ func StartMailServers(o MailServerOptions) (_ *MailServers, err error) {
 			}
 		}
 	}
+	for _, a := range o.relayAddrs() {
+		for _, p := range RelayPorts {
+			if mailDialOK(a, p) {
+				busy = append(busy, net.JoinHostPort(a, strconv.Itoa(p)))
+			}
+		}
+	}
 	if len(busy) > 0 {
 		return nil, fmt.Errorf("%w: something already listens on %s (a system dovecot or postfix? scripts/install-deps.sh stops them)", ErrMailAddrInUse, strings.Join(busy, ", "))
 	}
@@ -296,11 +314,14 @@ func (o *MailServerOptions) check() error {
 	if len(o.Addrs) == 0 {
 		return errors.New("mail servers: no Addrs")
 	}
-	for _, a := range o.Addrs {
+	for _, a := range append(slices.Clone(o.Addrs), o.relayAddrs()...) {
 		ip := net.ParseIP(a)
 		if ip == nil || ip.To4() == nil || !ip.IsLoopback() {
 			return fmt.Errorf("mail servers: address %q is not an IPv4 loopback address (127.0.0.0/8)", a)
 		}
+	}
+	if o.RelayRefusingAddr != "" && o.RelayRefusingAddr == o.RelayingAddr || slices.Contains(o.Addrs, o.RelayRefusingAddr) || slices.Contains(o.Addrs, o.RelayingAddr) {
+		return errors.New("mail servers: RelayRefusingAddr and RelayingAddr need addresses of their own")
 	}
 	if o.CertFile == "" || o.KeyFile == "" {
 		return errors.New("mail servers: CertFile and KeyFile are required")

@@ -136,6 +136,7 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, defer_u
 		fmt.Fprintf(&masterCf, "%s:587 inet n - n - - smtpd -o syslog_name=postfix-postino/submission -o smtpd_tls_security_level=encrypt%s\n", a, sasl)
 		fmt.Fprintf(&masterCf, "%s:465 inet n - n - - smtpd -o syslog_name=postfix-postino/submissions -o smtpd_tls_wrappermode=yes%s\n", a, sasl)
 	}
+	m.writeRelayServices(&masterCf)
 	masterCf.WriteString(`pickup     unix  n - n 60 1 pickup
 cleanup    unix  n - n - 0 cleanup
 qmgr       unix  n - n 300 1 qmgr
@@ -218,7 +219,11 @@ func (m *MailServers) StartPostfix() error {
 	m.postfix = p
 	m.pgids = append(m.pgids, p.cmd.Process.Pid)
 	m.mu.Unlock()
-	if err := p.waitListening(m.o.Addrs, PostfixPorts); err != nil {
+	err = p.waitListening(m.o.Addrs, PostfixPorts)
+	if err == nil {
+		err = p.waitListening(m.o.relayAddrs(), RelayPorts)
+	}
+	if err != nil {
 		m.mu.Lock()
 		if m.postfix == p {
 			m.postfix = nil
@@ -250,5 +255,8 @@ func (m *MailServers) StopPostfix() error {
 	if err := p.stop(); err != nil {
 		return err
 	}
-	return mailWaitClosed(m.o.Addrs, PostfixPorts)
+	if err := mailWaitClosed(m.o.Addrs, PostfixPorts); err != nil {
+		return err
+	}
+	return mailWaitClosed(m.o.relayAddrs(), RelayPorts)
 }
