@@ -29,7 +29,10 @@ func (p *Prober) explainFailure(ctx context.Context, d *Diagnosis, ss *session, 
 	}
 	// A wrong mode shows as a protocol error (plain text where TLS was
 	// expected, TLS records where a greeting was) or as silence.
-	if r.ErrorKind == KindProtocol || (r.ErrorKind == KindTimeout && phase != autoconfig.PhaseConnect) || (r.ErrorKind == KindClosed && phase == autoconfig.PhaseTLS) {
+	switch {
+	case ss.silent() || ss.fromMemory || ss.peerSilent.Load():
+		d.addPhase(silenceRetryPhase(ip, s.Port))
+	case r.ErrorKind == KindProtocol || (r.ErrorKind == KindTimeout && phase != autoconfig.PhaseConnect) || (r.ErrorKind == KindClosed && phase == autoconfig.PhaseTLS):
 		if p.retryOtherMode(ctx, d, ip) {
 			return
 		}

@@ -47,6 +47,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -102,8 +103,10 @@ type Options struct {
 	MailFrom string
 }
 
-// Prober probes mail servers. It implements autoconfig.Prober. It holds no
-// mutable state, so one Prober may run any number of probes at once.
+// Prober probes mail servers. It implements autoconfig.Prober. One Prober
+// may run any number of probes at once; all it keeps is, for one timeout,
+// which endpoints stayed silent, so that a run pays for a silence once
+// (silence.go).
 type Prober struct {
 	dialContext func(ctx context.Context, network, address string) (net.Conn, error)
 	resolveFn   func(ctx context.Context, host string) ([]net.IP, error)
@@ -114,6 +117,7 @@ type Prober struct {
 	now         func() time.Time
 	ehloName    string
 	mailFrom    string
+	silences    silenceMemory // silence.go
 }
 
 var _ autoconfig.Prober = (*Prober)(nil)
@@ -231,6 +235,10 @@ func (p *Prober) attempt(ctx context.Context, srv autoconfig.Server, cfg attempt
 	if res.ErrorKind == "" {
 		res.ErrorKind = netKind(ctx, err)
 	}
+	if s.peerSilent.Load() && res.ErrorKind == KindTimeout {
+		res.Error = fmt.Sprintf("no answer while waiting for the server's first byte, and another connection to %s got none within %s: it accepts connections and says nothing", s.addr, roundDur(s.budget))
+	}
+	s.rememberSilence()
 	return s
 }
 
@@ -253,6 +261,11 @@ type session struct {
 
 	sniffTLS atomic.Bool // a second connection showed the port speaks implicit TLS
 
+	counted    *countingConn // raw, counting what the server sent
+	connected  time.Time     // when raw was connected
+	fromMemory bool          // failed at once: the endpoint was seen silent
+	peerSilent atomic.Bool   // another attempt found the endpoint silent while this one waited
+
 	cfg        attemptConfig
 	peer       []*x509.Certificate // the certificates the server presented
 	state      *tls.ConnectionState
@@ -272,9 +285,14 @@ func (s *session) run(ctx context.Context, d dialog) error {
 	if err != nil {
 		return err
 	}
-	s.raw = conn
+	s.counted, s.connected = &countingConn{Conn: conn}, time.Now()
+	s.raw = s.counted
 	s.unbind = bindContext(ctx, conn)
-	s.setConn(conn, false)
+	s.setConn(s.raw, false)
+	if err := s.recalledSilence(); err != nil {
+		return err
+	}
+	defer s.watchSilence()()
 	if s.srv.Security == autoconfig.SecurityTLS {
 		if err := s.phase(autoconfig.PhaseTLS, func(ph *autoconfig.Phase) error {
 			return s.handshake(ctx, ph)
