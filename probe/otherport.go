@@ -55,6 +55,12 @@ func (d *Diagnosis) reportOtherPort(alt *session) {
 			detail += "; certificate: " + strings.Join(r.TLS.Problems, "; ")
 		}
 	}
+	if ok && r.Relay != nil && r.Relay.Outcome != autoconfig.RelayAccepted {
+		// It answers, but takes no login and no mail for elsewhere: no
+		// better than the server itself (relay.go).
+		ok = false
+		detail = fmt.Sprintf("port %d with %s: answers, but offers no AUTH and the relay check says %s (%s)", a.Port, securityName(a.Security), r.Relay.Outcome, r.Relay.Reply)
+	}
 	if r.ErrorKind == KindCanceled {
 		detail = fmt.Sprintf("port %d with %s: not checked to the end (the server works; no need to wait)", a.Port, securityName(a.Security))
 	}

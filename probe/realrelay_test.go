@@ -116,6 +116,9 @@ func TestRealRelayCheck(t *testing.T) {
 					logDiagnosis(t, d)
 					t.Errorf("diagnosis: status %s, relay %+v; want %s, %s", d.Status, d.Relay, tc.status, tc.outcome)
 				}
+				if _, ok := diagFinding(d, probe.CodeOtherPortWorks); ok {
+					t.Errorf("diagnosis: %s, but the other port refuses to relay too", probe.CodeOtherPortWorks)
+				}
 				if d.Login == nil || d.Login.Skipped == "" || slices.Contains(sent(d.Transcript), "AUTH") || slices.Contains(sent(d.Transcript), "DATA") {
 					logDiagnosis(t, d)
 					t.Errorf("diagnosis: login %+v; want skipped, no AUTH, no DATA", d.Login)
