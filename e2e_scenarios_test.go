@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/autoconfig/resolver/resolvertest"
+	"github.com/postino-mail/postino/probe/probetest"
 )
 
 // The verdict scenarios: one domain per rule of docs/json-schema.md's
@@ -35,6 +36,21 @@ var scenarios = []scenario{
 		Incoming: want{"ok", "imap mail.submission.test:993 tls"},
 		Outgoing: want{"ok", "smtp mail.submission.test:587 starttls"},
 		Absent:   []string{"discovery.port-25"}},
+	{Rule: "2 no AUTH is not works", Domain: "norelay.test", Command: "test",
+		Setup:    "SRV names smtp.norelay.test:587: real Postfix with STARTTLS and no AUTH that refuses to relay (554 5.7.1)",
+		Incoming: want{"ok", "imap imap.norelay.test:993 tls"},
+		Outgoing: want{"broken", "smtp smtp.norelay.test:587 starttls"},
+		Findings: []string{"smtp.relay-refused"}},
+	{Rule: "2 no AUTH is not works", Domain: "isprelay.test", Command: "discover",
+		Setup:    "SRV names smtp.isprelay.test:587: real Postfix without AUTH that relays for 127.0.0.0/8, an access provider's line relay",
+		Incoming: want{"ok", "imap imap.isprelay.test:993 tls"},
+		Outgoing: want{"warning", "smtp smtp.isprelay.test:465 tls"},
+		Findings: []string{"smtp.relay-without-login"}},
+	{Rule: "2 no AUTH is not works", Domain: "clientip.test", Command: "test --login",
+		Setup:    "autoconfig says client-IP-address for smtp.clientip.test:587, the relaying Postfix: no login is tried there, no auth error",
+		Incoming: want{"ok", "imap imap.clientip.test:993 tls"},
+		Outgoing: want{"warning", "smtp smtp.clientip.test:465 tls"},
+		Findings: []string{"smtp.relay-without-login"}, Absent: []string{"auth.failed", "auth.wrong-password", "smtp.relay-refused"}},
 	{Rule: "3 a policy refusal is not broken", Domain: "untrusted.test", Command: "test --login",
 		Setup:    "SRV records point outside the domain (store.srv.test), unsigned: untrusted, so no password is sent",
 		Incoming: want{"warning", "imap store.srv.test:993 tls"},
@@ -102,6 +118,12 @@ const (
 	tarpitIP     = "127.0.2.5"
 	refusedIP    = "127.0.2.6"
 	nothingIP    = "127.0.2.2"
+	// The Postfix variants without AUTH (probetest's RelayRefusingAddr and
+	// RelayingAddr), on 587 and 465 only.
+	relayRefusingIP = "127.0.2.10"
+	relayingIP      = "127.0.2.11"
+	// clientIPPassword is alice@clientip.test's, the one --login sends.
+	clientIPPassword = "wonderland-clientip.test"
 )
 
 func scenarioWorld() worldExtra {
@@ -112,9 +134,23 @@ func scenarioWorld() worldExtra {
 	return worldExtra{
 		names: []string{"mail.submission.test", "mail.silence.test", "imap.silence.test", "mail.wrongmode.test",
 			"store.tarpit.test", "store.refused.test", "mail.httponly.test", "mail.deadsrv.test", "autoconfig.silence.test",
-			"autoconfig.wrongmode.test"},
+			"autoconfig.wrongmode.test", "imap.norelay.test", "smtp.norelay.test", "imap.isprelay.test", "smtp.isprelay.test",
+			"imap.clientip.test", "smtp.clientip.test", "autoconfig.clientip.test"},
+		mail: func(o *probetest.MailServerOptions) {
+			o.RelayRefusingAddr, o.RelayingAddr = relayRefusingIP, relayingIP
+			o.Users = append(o.Users, probetest.MailUser{Address: "alice@clientip.test", Password: clientIPPassword})
+		},
 		zone: resolvertest.Zone{
 			"mail.submission.test":             a(submissionIP),
+			"imap.norelay.test":                a(mailIP),
+			"_submission._tcp.norelay.test":    srv("smtp.norelay.test", 587),
+			"smtp.norelay.test":                a(relayRefusingIP),
+			"imap.isprelay.test":               a(mailIP),
+			"_submission._tcp.isprelay.test":   srv("smtp.isprelay.test", 587),
+			"smtp.isprelay.test":               a(relayingIP),
+			"imap.clientip.test":               a(mailIP),
+			"autoconfig.clientip.test":         a(webIP),
+			"smtp.clientip.test":               a(relayingIP),
 			"_imaps._tcp.untrusted.test":       srv("store.srv.test", 993),
 			"_submissions._tcp.untrusted.test": srv("store.srv.test", 465),
 			"hosted.test":                      {MX: []resolvertest.MX{{Host: "mx1.mailhost.test", Pref: 10}}},
@@ -138,6 +174,7 @@ func scenarioWorld() worldExtra {
 		},
 		web: map[string]http.HandlerFunc{
 			"ispdb.test/v1.1/mailhost.test":                        xmlDoc(configXML("mailhost.test", "store.srv.test", 993, "SSL", "store.srv.test", 465, "SSL")),
+			"autoconfig.clientip.test/mail/config-v1.1.xml":        xmlDoc(strings.Replace(configXML("clientip.test", "imap.clientip.test", 993, "SSL", "smtp.clientip.test", 587, "STARTTLS"), "<authentication>password-cleartext</authentication></outgoingServer>", "<authentication>client-IP-address</authentication></outgoingServer>", 1)),
 			"autoconfig.silence.test/mail/config-v1.1.xml":         xmlDoc(configXML("silence.test", "mail.silence.test", 143, "STARTTLS", "mail.silence.test", 587, "STARTTLS")),
 			"autoconfig.wrongmode.test/mail/config-v1.1.xml":       xmlDoc(configXML("wrongmode.test", "mail.wrongmode.test", 993, "SSL", "mail.wrongmode.test", 587, "SSL")),
 			"http://autoconfig.httponly.test/mail/config-v1.1.xml": xmlDoc(configXML("httponly.test", "mail.httponly.test", 993, "SSL", "mail.httponly.test", 465, "SSL")),
@@ -308,6 +345,9 @@ func TestVerdictScenarios(t *testing.T) {
 			if strings.Contains(sc.Command, "--login") {
 				args = append(args, "--login", "--password-stdin")
 				o.stdin = "not-sent-anywhere\n"
+				if sc.Domain == "clientip.test" {
+					o.stdin = clientIPPassword + "\n"
+				}
 			}
 			stdout, stderr, status, _ := runPostinoWith(t, o, args...)
 			var got scenarioJSON

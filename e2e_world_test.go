@@ -56,9 +56,10 @@ type worldConfig struct {
 // worldExtra is a part of the world one group of tests adds.
 type worldExtra struct {
 	zone  resolvertest.Zone
-	names []string                     // more names on the shared test certificate
-	web   map[string]http.HandlerFunc  // mux pattern (host/path) → handler on https and http; "http://host/path" on http only
-	start func(t *testing.T, w *world) // more servers, started after the mail servers
+	names []string                             // more names on the shared test certificate
+	web   map[string]http.HandlerFunc          // mux pattern (host/path) → handler on https and http; "http://host/path" on http only
+	start func(t *testing.T, w *world)         // more servers, started after the mail servers
+	mail  func(o *probetest.MailServerOptions) // more of the mail servers: users, relay variants
 }
 
 // withExtra adds records, certificate names, web documents and servers.
@@ -130,10 +131,16 @@ func startWorld(t *testing.T, opts ...worldOption) *world {
 	for _, d := range []string{"srv.test", "ac.test", "ad.test", "guess.test"} {
 		users = append(users, probetest.MailUser{Address: "alice@" + d, Password: "wonderland-" + d})
 	}
-	w.mail = probetest.StartMailServersT(t, probetest.MailServerOptions{
+	mo := probetest.MailServerOptions{
 		Dir: filepath.Join(dir, "mail"), Addrs: []string{mailIP}, CertFile: certFile, KeyFile: keyFile,
 		Users: users, Hostname: "store.srv.test",
-	})
+	}
+	for _, x := range cfg.extra {
+		if x.mail != nil {
+			x.mail(&mo)
+		}
+	}
+	w.mail = probetest.StartMailServersT(t, mo)
 	w.leaf = leaf
 	startWeb(t, leaf.TLSConfig(), web)
 
