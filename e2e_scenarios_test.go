@@ -395,6 +395,11 @@ func TestVerdictScenarios(t *testing.T) {
 			if t.Failed() {
 				t.Logf("stderr:\n%s", stderr)
 			}
+			if testing.Verbose() {
+				// The text form, for people reading the test log.
+				text, _, _, _ := runPostinoWith(t, o, slices.Delete(slices.Clone(args), 2, 4)...)
+				t.Logf("postino %s\n%s", strings.Join(args, " "), text)
+			}
 		})
 	}
 }
