@@ -38,13 +38,7 @@ const maxFromSize = 32 << 20
 func configCommand() *cli.Command {
 	// config gives --format its own meaning (the file to write), so the
 	// global text|json flag is left out and replaced, for this command only.
-	var flags []cli.Flag
-	for _, f := range globalFlags() {
-		if f.Names()[0] != flgFormat {
-			flags = append(flags, f)
-		}
-	}
-	flags = append(flags,
+	flags := append(globalFlagsExcept(flgFormat),
 		&cli.StringFlag{Name: flgFormat, Value: "text", Usage: "Write the settings as " + configFormatList + "."},
 		&cli.StringFlag{Name: flgClient, Usage: "With --format text, use the words of this client: " + strings.Join(autoconfig.TextClients, ", ") + "."},
 		&cli.StringFlag{Name: flgOutput, Aliases: []string{"o"}, Usage: "Write to this file (replaced atomically) instead of standard output."},

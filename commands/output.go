@@ -30,7 +30,8 @@ func newOutput(c *cli.Context) (*output, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--format %q: want text or json", o.format)}
 	}
-	if f := c.String(flgFailOn); f != "error" && f != "warning" {
+	// "" is a command without --fail-on (explain, providers show).
+	if f := c.String(flgFailOn); f != "" && f != "error" && f != "warning" {
 		return nil, usageError{fmt.Errorf("--fail-on %q: want error or warning", f)}
 	}
 	colour := isTerminal(o.w) && !c.Bool(flgNoColor) && os.Getenv("NO_COLOR") == ""
