@@ -64,6 +64,11 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 	app := &cli.App{
 		Name:                 "postino",
 		Usage:                "find, test and write email account settings",
+		Description: "Give postino an address or a domain: discover finds and verifies the servers, test diagnoses\n" +
+			"each path, config writes the settings for a mail client, check and serve turn the tests into CI\n" +
+			"and monitoring checks. Flags go before or after the arguments.\n\n" +
+			"Exit status: 0 everything works; 1 warnings only, with --fail-on warning; 2 a problem (a path\n" +
+			"broken, nothing found); 3 postino could not run (usage error, no network).",
 		Version:              info.versionString(),
 		Reader:               stdin,
 		Writer:               stdout,
