@@ -62,8 +62,8 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "Print the version and exit."}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, info.versionString()) }
 	app := &cli.App{
-		Name:                 "postino",
-		Usage:                "find, test and write email account settings",
+		Name:  "postino",
+		Usage: "find, test and write email account settings",
 		Description: "Give postino an address or a domain: discover finds and verifies the servers, test diagnoses\n" +
 			"each path, config writes the settings for a mail client, check and serve turn the tests into CI\n" +
 			"and monitoring checks. Flags go before or after the arguments.\n\n" +
