@@ -132,9 +132,8 @@ func configSettings(c *cli.Context) (autoconfig.Settings, []autoconfig.Loss, err
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}
-		if dnsDead(res.Lookups) {
-			return autoconfig.Settings{}, nil, withHint(errors.New("the DNS resolver did not answer any question"),
-				"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+		if err := dnsDeadError(c, res); err != nil {
+			return autoconfig.Settings{}, nil, err
 		}
 		return autoconfig.SettingsFromResult(res), nil, nil
 	}
@@ -221,6 +220,10 @@ func reportCaveats(c *cli.Context, st autoconfig.Settings) int {
 		}
 		if len(p.servers) == 0 && p.status != autoconfig.StatusBroken {
 			fmt.Fprintf(w, "postino: warning: the settings have no %s server\n", p.name)
+		}
+		if len(p.servers) > 0 && p.servers[0].Security == autoconfig.SecurityNone {
+			fmt.Fprintf(w, "postino: warning: %s: %s has no encryption: the password and the mail cross the network readable by anyone on the way\n", p.name, p.servers[0])
+			fmt.Fprintf(w, "postino: hint: ask the provider for TLS (port 993, 995 or 465) or STARTTLS; without it, use the account only on a network you trust\n")
 		}
 	}
 	return status
