@@ -127,7 +127,7 @@ func configSettings(c *cli.Context) (autoconfig.Settings, []autoconfig.Loss, err
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}
-		term := &output{errw: c.App.ErrWriter, errTTY: isTerminal(c.App.ErrWriter)}
+		term := &output{errw: c.App.ErrWriter, errTTY: fancyTerminal(c.App.ErrWriter)}
 		res, err := runDiscovery(c, addr, term.progress)
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
