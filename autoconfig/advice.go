@@ -26,18 +26,6 @@ const (
 	AdviceDocumentation = "documentation"
 )
 
-// needsAppPassword reports whether any advice asks for an app password.
-func needsAppPassword(as []Advice) bool {
-	for _, a := range as {
-		for _, n := range a.Needs {
-			if n == "app-password" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // String is the advice in one line: its text, then its page.
 func (a Advice) String() string {
 	switch {

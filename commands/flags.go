@@ -46,10 +46,6 @@ func globalFlags() []cli.Flag {
 	}
 }
 
-// networkFlags are the global flags only a command that resolves names or
-// connects reads.
-var networkFlags = []string{flgResolver, flgTimeout, flgProbeTimeout, flgIPv4, flgIPv6, flgCAFile, flgConcurrency}
-
 // globalFlagsExcept is globalFlags without the named ones.
 func globalFlagsExcept(names ...string) []cli.Flag {
 	var out []cli.Flag
