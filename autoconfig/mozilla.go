@@ -26,6 +26,9 @@ type MozillaConfig struct {
 	OAuth2 *OAuth2Info
 	// Documentation lists the url attributes of <documentation>.
 	Documentation []string
+	// Advice holds the <enable> instructions and the <documentation>
+	// pages with their descriptions, for the writers to pass on.
+	Advice []Advice
 	// Problems are data problems in the document, each a plain sentence
 	// (a broken placeholder, an unknown socketType, a server postino had to
 	// skip…). Skipped servers are not in Incoming or Outgoing.
@@ -56,7 +59,9 @@ type OAuth2Info struct {
 type mozRawConfig struct {
 	XMLName   xml.Name         `xml:"clientConfig"`
 	Providers []mozRawProvider `xml:"emailProvider"`
-	OAuth2    []struct {
+	// Some ISPDB files put <enable> beside <emailProvider>.
+	Enable []mozRawEnable `xml:"enable"`
+	OAuth2 []struct {
 		Issuer   string `xml:"issuer"`
 		Scope    string `xml:"scope"`
 		AuthURL  string `xml:"authURL"`
@@ -72,8 +77,38 @@ type mozRawProvider struct {
 	Incoming      []mozRawServer `xml:"incomingServer"`
 	Outgoing      []mozRawServer `xml:"outgoingServer"`
 	Documentation []struct {
-		URL string `xml:"url,attr"`
+		URL   string           `xml:"url,attr"`
+		Descr []mozRawLangText `xml:"descr"`
 	} `xml:"documentation"`
+	Enable []mozRawEnable `xml:"enable"`
+}
+
+// mozRawEnable is an <enable visiturl="…"><instruction>…</instruction>
+// block: what to switch on in the provider's web interface first.
+type mozRawEnable struct {
+	VisitURL    string           `xml:"visiturl,attr"`
+	Instruction []mozRawLangText `xml:"instruction"`
+}
+
+type mozRawLangText struct {
+	Lang string `xml:"lang,attr"`
+	Text string `xml:",chardata"`
+}
+
+// english picks the English text (or the one without a language, else the
+// first) of a translated element.
+func english(ts []mozRawLangText) string {
+	best := ""
+	for i, t := range ts {
+		text := strings.Join(strings.Fields(t.Text), " ")
+		if i == 0 || t.Lang == "" || strings.HasPrefix(strings.ToLower(t.Lang), "en") {
+			best = text
+			if strings.HasPrefix(strings.ToLower(t.Lang), "en") {
+				break
+			}
+		}
+	}
+	return best
 }
 
 type mozRawServer struct {
@@ -155,9 +190,14 @@ func ParseMozilla(data []byte, addr Address) (*MozillaConfig, error) {
 			TokenURL: strings.TrimSpace(o.TokenURL),
 		}
 	}
+	for _, e := range append(append([]mozRawEnable(nil), p.Enable...), raw.Enable...) {
+		c.Advice = mergeAdvice(c.Advice, Advice{Kind: AdviceEnable, Text: english(e.Instruction), URL: strings.TrimSpace(e.VisitURL),
+			Needs: []string{"enable-access"}})
+	}
 	for _, d := range p.Documentation {
 		if u := strings.TrimSpace(d.URL); u != "" {
 			c.Documentation = append(c.Documentation, u)
+			c.Advice = mergeAdvice(c.Advice, Advice{Kind: AdviceDocumentation, Text: english(d.Descr), URL: u})
 		}
 	}
 	return c, nil

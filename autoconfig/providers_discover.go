@@ -80,7 +80,7 @@ func (p *Provider) describe(lk *Lookup, addr Address, first string) {
 	lk.Servers = p.Servers(addr)
 	// The facts writers need beyond servers travel like a config
 	// document's (see providerFacts).
-	lk.config = &MozillaConfig{DisplayName: p.DisplayName}
+	lk.config = &MozillaConfig{DisplayName: p.DisplayName, Advice: p.advice()}
 	if o := p.OAuth2; o != nil {
 		lk.config.OAuth2 = &OAuth2Info{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	}
@@ -114,4 +114,19 @@ func (p *Provider) describe(lk *Lookup, addr Address, first string) {
 	for _, pr := range p.Problems {
 		lk.Notes = append(lk.Notes, "the database notes a problem in "+pr.Source+": "+pr.Text)
 	}
+}
+
+// advice is what the entry tells a user beyond its servers: its hints
+// (Delta Chat's status rating aside, which Needs sums up) and its pages.
+func (p *Provider) advice() []Advice {
+	var out []Advice
+	for _, h := range p.Hints {
+		if h.Kind != "status" {
+			out = mergeAdvice(out, Advice{Kind: h.Kind, Text: h.Text, URL: h.URL, Needs: h.Needs})
+		}
+	}
+	for _, d := range p.Documentation {
+		out = mergeAdvice(out, Advice{Kind: AdviceDocumentation, Text: d.Description, URL: d.URL})
+	}
+	return out
 }

@@ -1,5 +1,7 @@
 package autoconfig
 
+import "sort"
+
 // Status is a path's verdict.
 type Status string
 
@@ -42,6 +44,9 @@ type ProviderFacts struct {
 	// POP3 options keyed by Server.Key().
 	POP3   map[string]POP3Options `json:"pop3,omitempty"`
 	OAuth2 *OAuth2Info            `json:"oauth2,omitempty"`
+	// Advice gathers what every trusted source that answered tells the
+	// user beyond the servers, best source first.
+	Advice []Advice `json:"advice,omitempty"`
 }
 
 // providerFacts picks the document to believe: trusted before untrusted,
@@ -62,7 +67,18 @@ func providerFacts(lks []Lookup) *ProviderFacts {
 		return nil
 	}
 	c := best.config
-	return &ProviderFacts{Source: best.Source, DisplayName: c.DisplayName, POP3: c.POP3, OAuth2: c.OAuth2}
+	facts := &ProviderFacts{Source: best.Source, DisplayName: c.DisplayName, POP3: c.POP3, OAuth2: c.OAuth2}
+	trusted := make([]*Lookup, 0, len(lks))
+	for i := range lks {
+		if lk := &lks[i]; lk.config != nil && lk.Outcome == OutcomeFound && lk.Trusted {
+			trusted = append(trusted, lk)
+		}
+	}
+	sort.SliceStable(trusted, func(i, j int) bool { return sourceRank(trusted[i].Source) < sourceRank(trusted[j].Source) })
+	for _, lk := range trusted {
+		facts.Advice = mergeAdvice(facts.Advice, lk.config.Advice...)
+	}
+	return facts
 }
 
 // SideResult is one path: incoming (IMAP, POP3) or outgoing (SMTP).

@@ -32,6 +32,9 @@ type Settings struct {
 	POP3 map[string]POP3Options
 	// OAuth2 is the provider's OAuth2 endpoint, when a source gave it.
 	OAuth2 *OAuth2Info
+	// Advice is what the user must do or know beyond the fields (switch
+	// IMAP on, an app password, the provider's pages), best source first.
+	Advice []Advice
 	// IncomingStatus and OutgoingStatus are the verdicts of the discovery
 	// behind these settings ("" when the document had none), and Caveats
 	// the discovery findings that explain them. Writers ignore all three;
@@ -65,6 +68,7 @@ func SettingsFromResult(r *Result) Settings {
 			st.DisplayName = p.DisplayName
 		}
 		st.OAuth2 = p.OAuth2
+		st.Advice = p.Advice
 		for _, s := range st.Incoming {
 			if o, ok := p.POP3[s.Key()]; ok {
 				if st.POP3 == nil {

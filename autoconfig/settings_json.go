@@ -102,6 +102,7 @@ func (sj *settingsJSON) settings(addr Address) (Settings, error) {
 	if o := sj.OAuth2; o != nil {
 		st.OAuth2 = &OAuth2Info{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	}
+	st.Advice = sj.Advice
 	return st, nil
 }
 
@@ -132,6 +133,13 @@ func (st *Settings) check() error {
 		if o.DaysToLeaveMessagesOnServer < 0 || o.DaysToLeaveMessagesOnServer > 100000 ||
 			o.CheckIntervalMinutes < 0 || o.CheckIntervalMinutes > 100000 {
 			return fmt.Errorf("%w: pop3 options of %s: days and minutes must be whole numbers from 0 to 100000", ErrSyntax, k)
+		}
+	}
+	for _, a := range st.Advice {
+		for _, f := range []string{a.Kind, a.Text, a.URL} {
+			if err := printable("advice", f); err != nil {
+				return err
+			}
 		}
 	}
 	if o := st.OAuth2; o != nil {

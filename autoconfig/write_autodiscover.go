@@ -87,6 +87,7 @@ func WriteAutodiscover(w io.Writer, st Settings) ([]Loss, error) {
 		}
 	}
 	doc := poxOut{XMLNS: autodiscoverEnvelopeSchema, Response: poxOutResponse{XMLNS: autodiscoverResponseSchema, Account: acc}}
+	ls.droppedAdvice("an autodiscover response", st.Advice)
 	return ls, writeXML(w, doc)
 }
 

@@ -27,6 +27,7 @@ type settingsJSON struct {
 	Incoming    settingsPath `json:"incoming"`
 	Outgoing    settingsPath `json:"outgoing"`
 	OAuth2      *oauth2JSON  `json:"oauth2,omitempty"`
+	Advice      []Advice     `json:"advice,omitempty"`
 }
 
 type settingsPath struct {
@@ -68,6 +69,7 @@ func WriteJSON(w io.Writer, st Settings) ([]Loss, error) {
 		},
 		Findings: st.Caveats,
 	}
+	doc.Settings.Advice = st.Advice
 	if doc.Findings == nil {
 		doc.Findings = []Finding{}
 	}

@@ -77,7 +77,7 @@ func WriteMobileconfig(w io.Writer, st Settings) ([]Loss, error) {
 		"PayloadIdentifier":        ident,
 		"PayloadUUID":              profileUUID,
 		"PayloadDisplayName":       "Mail: " + a.String(),
-		"PayloadDescription":       "Mail settings for " + a.String() + ", written by postino. The password is asked for when the profile is installed.",
+		"PayloadDescription":       "Mail settings for " + a.String() + ", written by postino. The password is asked for when the profile is installed." + adviceSentences(st.Advice),
 		"PayloadOrganization":      st.displayName(),
 		"PayloadRemovalDisallowed": false,
 		"PayloadContent":           []plistDict{mail},
@@ -157,4 +157,16 @@ func reverseDomain(d string) string {
 		labels[i], labels[j] = labels[j], labels[i]
 	}
 	return strings.Join(labels, ".")
+}
+
+// adviceSentences is the advice as sentences after the profile's
+// description, the one free text a profile shows before it is installed.
+func adviceSentences(as []Advice) string {
+	var b strings.Builder
+	for _, a := range as {
+		b.WriteString(" ")
+		b.WriteString(strings.TrimRight(a.String(), "."))
+		b.WriteString(".")
+	}
+	return b.String()
 }

@@ -53,6 +53,8 @@ func WriteText(w io.Writer, st Settings, client string) ([]Loss, error) {
 	} else {
 		fmt.Fprintf(&b, "Mail settings for %s in %s\n", st.Address, sh.client)
 	}
+	before, after, help := splitAdvice(st.Advice)
+	writeList(&b, "Before you start:", before)
 	if len(sh.steps) > 0 {
 		b.WriteString("\n")
 		for i, s := range sh.steps {
@@ -62,8 +64,13 @@ func WriteText(w io.Writer, st Settings, client string) ([]Loss, error) {
 	b.WriteString("\n")
 	writeColumns(&b, append([][3]string{{"", sh.heads[0], sh.heads[1]}}, sh.rows...))
 	others := append(append([]Server(nil), st.Incoming[1:]...), st.Outgoing[1:]...)
+	unchecked := st.IncomingStatus == StatusUnknown && st.OutgoingStatus == StatusUnknown
 	if len(others) > 0 {
-		b.WriteString("\nOther servers that work, best first:\n")
+		if unchecked {
+			b.WriteString("\nOther servers the sources name, not checked, in the sources' order:\n")
+		} else {
+			b.WriteString("\nOther servers that work, best first:\n")
+		}
 		for _, s := range others {
 			fmt.Fprintf(&b, "  %-8s  %-4s  %s  port %d  %s", s.Side(), protoName(s), s.Host, s.Port, sh.security(s))
 			first := in
@@ -79,6 +86,20 @@ func WriteText(w io.Writer, st Settings, client string) ([]Loss, error) {
 	if hasAuth(out, AuthClientIP) && !passwordLogin(out) {
 		sh.notes = append(sh.notes, out.Host+" takes mail without a login only from the provider's own network.")
 	}
+	for _, s := range []Server{in, out} {
+		if s.Security == SecurityNone {
+			what := "the password and the mail cross"
+			if noLogin(s) {
+				what = "the mail crosses"
+			}
+			sh.notes = append(sh.notes, fmt.Sprintf("%s port %d has no encryption: %s the network readable by anyone on the way.", s.Host, s.Port, what))
+		}
+	}
+	if unchecked {
+		sh.notes = append(sh.notes, "These settings were not checked: postino did not connect to the servers (--no-probe).")
+	}
+	writeList(&b, "After setting up:", after)
+	writeList(&b, "More help:", help)
 	if len(sh.notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range sh.notes {
@@ -179,5 +200,32 @@ func startTLSUnsayable(ls *losses, client string, servers ...Server) {
 		if s.Security == SecurityStartTLS {
 			ls.add(&s, "%s has one TLS switch for STARTTLS and implicit TLS; it chooses by itself", client)
 		}
+	}
+}
+
+// splitAdvice sorts the advice by when it matters: before the first
+// login (switch access on, an app password), after it, and pages to read.
+func splitAdvice(as []Advice) (before, after, help []string) {
+	for _, a := range as {
+		switch {
+		case a.Kind == AdviceEnable || a.Kind == "before-login" || len(a.Needs) > 0:
+			before = append(before, a.String())
+		case a.Kind == "after-login":
+			after = append(after, a.String())
+		default:
+			help = append(help, a.String())
+		}
+	}
+	return before, after, help
+}
+
+// writeList writes a titled list of items, nothing when there are none.
+func writeList(b *bytes.Buffer, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", title)
+	for _, it := range items {
+		fmt.Fprintf(b, "  - %s\n", it)
 	}
 }

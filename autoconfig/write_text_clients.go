@@ -1,6 +1,9 @@
 package autoconfig
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // textClients word the manual setup of each client in its own labels and
 // values, as its settings screens show them.
@@ -49,13 +52,16 @@ func port(s Server) string { return strconv.Itoa(s.Port) }
 func genericSheet(st Settings, in, out Server, ls *losses) textSheet {
 	sec := threeWay("none (no encryption)", "STARTTLS", "implicit TLS (SSL/TLS)")
 	auth := func(s Server) string {
-		switch {
-		case hasAuth(s, AuthPasswordCleartext):
+		// The sources' order, as every client sheet reads it.
+		switch firstAuth(s, AuthPasswordCleartext, AuthPasswordEncrypted, AuthOAuth2) {
+		case AuthPasswordCleartext:
 			return "password"
-		case hasAuth(s, AuthPasswordEncrypted):
+		case AuthPasswordEncrypted:
 			return "encrypted password (CRAM-MD5, SCRAM)"
-		case hasAuth(s, AuthOAuth2):
+		case AuthOAuth2:
 			return "OAuth2"
+		}
+		switch {
 		case noLogin(s):
 			return "none"
 		case len(s.Auth) > 0:
@@ -280,17 +286,20 @@ func windowsMailSheet(st Settings, in, out Server, ls *losses) textSheet {
 func k9Sheet(st Settings, in, out Server, ls *losses) textSheet {
 	sec := threeWay("None", "STARTTLS", "SSL/TLS")
 	auth := func(s Server) string {
-		switch {
-		case hasAuth(s, AuthPasswordCleartext):
+		// The sources' order, as Thunderbird's sheet reads it: a provider
+		// that lists OAuth2 first (Gmail) gets OAuth 2.0 in both.
+		switch firstAuth(s, AuthPasswordCleartext, AuthPasswordEncrypted, AuthTLSClientCert, AuthOAuth2) {
+		case AuthPasswordCleartext:
 			return "Normal password"
-		case hasAuth(s, AuthPasswordEncrypted):
+		case AuthPasswordEncrypted:
 			return "Encrypted password"
-		case hasAuth(s, AuthTLSClientCert):
+		case AuthTLSClientCert:
 			return "Client certificate"
-		case hasAuth(s, AuthOAuth2):
+		case AuthOAuth2:
 			ls.add(&s, "K-9 Mail and Thunderbird for Android use OAuth2 only with providers they know")
 			return "OAuth 2.0"
-		case noLogin(s):
+		}
+		if noLogin(s) {
 			return "None"
 		}
 		unsayable(ls, "K-9 Mail", s, func(AuthMethod) bool { return false })
@@ -312,4 +321,19 @@ func k9Sheet(st Settings, in, out Server, ls *losses) textSheet {
 		},
 		security: sec,
 	}
+}
+
+// firstAuth is the first of the server's methods, in the sources' order of
+// preference, that is among usable; a server whose sources named none
+// takes a password. "" when none is usable.
+func firstAuth(s Server, usable ...AuthMethod) AuthMethod {
+	if len(s.Auth) == 0 {
+		return AuthPasswordCleartext
+	}
+	for _, m := range s.Auth {
+		if slices.Contains(usable, m) {
+			return m
+		}
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package autoconfig
 import (
 	"encoding/xml"
 	"io"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,22 @@ type tbProvider struct {
 	DisplayName string     `xml:"displayName"`
 	Incoming    []tbServer `xml:"incomingServer"`
 	Outgoing    []tbServer `xml:"outgoingServer"`
+	// Enable and Documentation carry the advice, as the ISPDB's files do.
+	Enable        []tbEnable `xml:"enable"`
+	Documentation []tbDoc    `xml:"documentation"`
+}
+
+// tbEnable is the ISPDB's <enable visiturl="…"><instruction>: what to
+// switch on in the provider's web interface before the first login.
+type tbEnable struct {
+	VisitURL    string `xml:"visiturl,attr,omitempty"`
+	Instruction string `xml:"instruction"`
+}
+
+// tbDoc is a <documentation url="…"><descr>: a page about the account.
+type tbDoc struct {
+	URL   string `xml:"url,attr"`
+	Descr string `xml:"descr,omitempty"`
 }
 
 // tbServer has no useGlobalPreferredServer on purpose: "true" makes
@@ -104,6 +121,7 @@ func WriteThunderbird(w io.Writer, st Settings) ([]Loss, error) {
 			doc.Provider.Incoming = append(doc.Provider.Incoming, ts)
 		}
 	}
+	doc.Provider.Enable, doc.Provider.Documentation = tbAdvice(st.Advice, &ls)
 	if o := st.OAuth2; o != nil {
 		doc.OAuth2 = &tbOAuth2{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	} else if oauth {
@@ -137,4 +155,21 @@ func tbAuthValue(m AuthMethod) string {
 		return "TLS-client-cert"
 	}
 	return string(m)
+}
+
+// tbAdvice places each piece of advice where a clientConfig file holds it:
+// switching access on in <enable>, anything with a page in
+// <documentation>; the rest has no place and is reported in ls.
+func tbAdvice(as []Advice, ls *losses) (enable []tbEnable, docs []tbDoc) {
+	for _, a := range as {
+		switch {
+		case a.Kind == AdviceEnable || slices.Contains(a.Needs, "enable-access"):
+			enable = append(enable, tbEnable{VisitURL: a.URL, Instruction: a.Text})
+		case a.URL != "":
+			docs = append(docs, tbDoc{URL: a.URL, Descr: a.Text})
+		default:
+			ls.add(nil, "a clientConfig file has no place for advice without a web page: %q", a.Text)
+		}
+	}
+	return enable, docs
 }

@@ -58,6 +58,27 @@ var writerFixtures = map[string]Settings{
 			{Protocol: SMTP, Host: "smtp.big.example", Port: 465, Security: SecurityTLS, Username: "alice@example.com", Auth: []AuthMethod{AuthOAuth2}},
 		},
 		OAuth2: &OAuth2Info{Issuer: "accounts.big.example", Scope: "https://mail.big.example/", AuthURL: "https://accounts.big.example/auth", TokenURL: "https://accounts.big.example/token"},
+		// Advice as Gmail's: switch IMAP on (an ISPDB <enable>), an app
+		// password (a Delta Chat hint without a page), documentation.
+		Advice: []Advice{
+			{Kind: AdviceEnable, Text: "You need to enable IMAP access", URL: "https://mail.big.example/settings/imap", Needs: []string{"enable-access"}},
+			{Kind: "before-login", Text: "Turn on 2-Step Verification and create an app password.", Needs: []string{"app-password"}},
+			{Kind: AdviceDocumentation, Text: "How to configure email clients for IMAP", URL: "https://support.big.example/imap"},
+		},
+	},
+	// A provider with no encryption at all, from --no-probe: nothing was
+	// checked, and the password travels readable.
+	"plain-unchecked": {
+		Address: alice, DisplayName: "Plain ISP",
+		Incoming: []Server{
+			{Protocol: IMAP, Host: "mail.plain.example", Port: 143, Security: SecurityNone, Username: "alice", Auth: cleartext},
+			{Protocol: POP3, Host: "mail.plain.example", Port: 110, Security: SecurityNone, Username: "alice", Auth: cleartext},
+		},
+		Outgoing: []Server{
+			{Protocol: SMTP, Host: "mail.plain.example", Port: 587, Security: SecurityNone, Username: "alice", Auth: cleartext},
+		},
+		POP3:           map[string]POP3Options{"pop3 mail.plain.example:110 none": DefaultPOP3Options},
+		IncomingStatus: StatusUnknown, OutgoingStatus: StatusUnknown,
 	},
 	// A bare domain: login names stay templates, nothing says whose
 	// mailbox; an unencrypted relay and no method named for IMAP.
@@ -130,7 +151,7 @@ func TestWritersGolden(t *testing.T) {
 
 func TestWriteTextGolden(t *testing.T) {
 	for _, client := range append([]string{""}, TextClients...) {
-		for _, fixture := range []string{"full", "pop3-starttls", "oauth2", "domain"} {
+		for _, fixture := range []string{"full", "pop3-starttls", "oauth2", "domain", "plain-unchecked"} {
 			name := client
 			if name == "" {
 				name = "generic"

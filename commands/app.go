@@ -62,8 +62,13 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "Print the version and exit."}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, info.versionString()) }
 	app := &cli.App{
-		Name:                 "postino",
-		Usage:                "find, test and write email account settings",
+		Name:  "postino",
+		Usage: "find, test and write email account settings",
+		Description: "Give postino an address or a domain: discover finds and verifies the servers, test diagnoses\n" +
+			"each path, config writes the settings for a mail client, check and serve turn the tests into CI\n" +
+			"and monitoring checks. Flags go before or after the arguments.\n\n" +
+			"Exit status: 0 everything works; 1 warnings only, with --fail-on warning; 2 a problem (a path\n" +
+			"broken, nothing found); 3 postino could not run (usage error, no network).",
 		Version:              info.versionString(),
 		Reader:               stdin,
 		Writer:               stdout,
@@ -75,24 +80,34 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 			discoverCommand(), testCommand(), explainCommand(),
 			providersCommand(),
 			configCommand(), checkCommand(), serveCommand(),
+			completionCommand(), manCommand(), helpCommand(),
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageError{fmt.Errorf("unknown command %q", c.Args().First())}
+				return unknownCommand("", c.Args().First(), c.App.Commands)
 			}
 			return cli.ShowAppHelp(c)
 		},
 	}
+	// Our own help command stops urfave from adding --help to the app, and
+	// urfave's per-command "help" subcommand would take "postino discover
+	// help" for a request for help: the flag is added here, the subcommand
+	// never.
+	app.Flags = append(app.Flags, cli.HelpFlag)
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsageError
+		cmd.HideHelpCommand = true
+		for _, sub := range cmd.Subcommands {
+			sub.HideHelpCommand = true
+		}
 	}
 	return app
 }
 
 // onUsageError turns urfave's usage errors into ours, so they print as one
 // "postino: error:" line with a hint instead of the whole help text.
-func onUsageError(c *cli.Context, err error, _ bool) error { return usageError{err} }
+func onUsageError(c *cli.Context, err error, _ bool) error { return unknownFlag(c, err) }
 
 // metaProviders keys the run's provider database cache in App.Metadata.
 const metaProviders = "providers"

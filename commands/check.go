@@ -2,9 +2,7 @@ package commands
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
 	"github.com/postino-mail/postino/probe"
@@ -90,7 +88,7 @@ func runCheck(c *cli.Context) error {
 	}
 	single := from == "" && len(args) == 1 && args[0] != "-"
 	fmtr, err := newCheckFormatter(format, checkFormatOptions{
-		w: c.App.Writer, colour: isTerminal(c.App.Writer) && !c.Bool(flgNoColor) && os.Getenv("NO_COLOR") == "",
+		w: c.App.Writer, colour: colourOn(c.App.Writer, c.Bool(flgNoColor)), width: checkWidth(c),
 		verbose: c.Bool(flgVerbose), single: single, failOn: failOn, policy: pol, env: os.Getenv,
 	})
 	if err != nil {
@@ -101,13 +99,15 @@ func runCheck(c *cli.Context) error {
 		return err
 	}
 	sum := newSummary(failOn)
-	prog := newCheckProgress(c.App.ErrWriter)
+	prog := newCheckProgress(c.App.ErrWriter, countTargets(args, from))
 	err = runChecks(c.Context, src, n, runner.run, func(r *checkResult) error {
 		sum.add(r)
+		prog.clear() // a result never lands on the progress line
+		err := fmtr.result(r)
 		prog.update(sum)
-		return fmtr.result(r)
+		return err
 	})
-	prog.done()
+	prog.clear()
 	if err != nil {
 		return err
 	}
@@ -165,28 +165,4 @@ func checkPolicyFromFlags(c *cli.Context) (checkPolicy, error) {
 		return p, usageError{fmt.Errorf("--warn-time %s is more than --crit-time %s", p.WarnTime, p.CritTime)}
 	}
 	return p, nil
-}
-
-// checkProgress is a one-line counter on standard error, only when it is
-// a terminal: pipes and CI logs stay clean.
-type checkProgress struct {
-	w    io.Writer
-	on   bool
-	last time.Time
-}
-
-func newCheckProgress(w io.Writer) *checkProgress { return &checkProgress{w: w, on: isTerminal(w)} }
-
-func (p *checkProgress) update(s *checkSummary) {
-	if !p.on || time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\033[K%d checked: %d ok, %d warning, %d critical, %d unknown…", s.Targets, s.OK, s.Warning, s.Critical, s.Unknown)
-}
-
-func (p *checkProgress) done() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }

@@ -20,6 +20,8 @@ type checkFormatOptions struct {
 	w       io.Writer
 	colour  bool
 	verbose bool
+	// width fits text lines to the terminal; 0 for full lines.
+	width int
 	// single: one target was named on the command line; json then prints
 	// one report rather than a list.
 	single bool
@@ -35,6 +37,7 @@ type checkFormatOptions struct {
 func newCheckFormatter(format string, o checkFormatOptions) (checkFormatter, error) {
 	switch format {
 	case "text":
+		o.w = newFitWriter(o.w, o.width, true)
 		return &checkText{o: o, pal: newPalette(o.colour)}, nil
 	case "json":
 		return newCheckJSON(o), nil

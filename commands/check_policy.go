@@ -63,8 +63,8 @@ func expandCodes(flag string, vals []string) ([]string, error) {
 			}
 			if _, ok := probe.Explain(w); !ok {
 				hint := "the aliases are starttls, ipv6, ipv4 and cert; postino explain lists the codes"
-				if s := probe.SimilarCodes(w); len(s) > 0 {
-					hint = "did you mean " + strings.Join(s, ", ") + "?"
+				if s := similarCodes(w); len(s) > 0 {
+					hint = strings.TrimSpace(didYouMean(s))
 				}
 				return nil, withHint(usageError{fmt.Errorf("--%s %q: no such finding code", flag, w)}, hint)
 			}

@@ -128,11 +128,8 @@ func targetSource(ctx context.Context, args []string, from string, stdin io.Read
 		}
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			line := sc.Text()
-			if i := strings.Index(line, "#"); i >= 0 {
-				line = line[:i]
-			}
-			if line = strings.TrimSpace(line); line == "" {
+			line := targetLine(sc.Text())
+			if line == "" {
 				continue
 			}
 			if !send(parseTarget(line)) {
@@ -144,4 +141,13 @@ func targetSource(ctx context.Context, args []string, from string, stdin io.Read
 		}
 	}()
 	return ch, nil
+}
+
+// targetLine is the target on one line of a targets file, "" for a blank
+// or comment line ("#" starts a comment).
+func targetLine(line string) string {
+	if i := strings.Index(line, "#"); i >= 0 {
+		line = line[:i]
+	}
+	return strings.TrimSpace(line)
 }

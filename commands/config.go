@@ -38,13 +38,7 @@ const maxFromSize = 32 << 20
 func configCommand() *cli.Command {
 	// config gives --format its own meaning (the file to write), so the
 	// global text|json flag is left out and replaced, for this command only.
-	var flags []cli.Flag
-	for _, f := range globalFlags() {
-		if f.Names()[0] != flgFormat {
-			flags = append(flags, f)
-		}
-	}
-	flags = append(flags,
+	flags := append(globalFlagsExcept(flgFormat),
 		&cli.StringFlag{Name: flgFormat, Value: "text", Usage: "Write the settings as " + configFormatList + "."},
 		&cli.StringFlag{Name: flgClient, Usage: "With --format text, use the words of this client: " + strings.Join(autoconfig.TextClients, ", ") + "."},
 		&cli.StringFlag{Name: flgOutput, Aliases: []string{"o"}, Usage: "Write to this file (replaced atomically) instead of standard output."},
@@ -133,14 +127,13 @@ func configSettings(c *cli.Context) (autoconfig.Settings, []autoconfig.Loss, err
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}
-		term := &output{errw: c.App.ErrWriter, errTTY: isTerminal(c.App.ErrWriter)}
+		term := &output{errw: c.App.ErrWriter, errTTY: fancyTerminal(c.App.ErrWriter)}
 		res, err := runDiscovery(c, addr, term.progress)
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}
-		if dnsDead(res.Lookups) {
-			return autoconfig.Settings{}, nil, withHint(errors.New("the DNS resolver did not answer any question"),
-				"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+		if err := dnsDeadError(c, res); err != nil {
+			return autoconfig.Settings{}, nil, err
 		}
 		return autoconfig.SettingsFromResult(res), nil, nil
 	}
@@ -227,6 +220,10 @@ func reportCaveats(c *cli.Context, st autoconfig.Settings) int {
 		}
 		if len(p.servers) == 0 && p.status != autoconfig.StatusBroken {
 			fmt.Fprintf(w, "postino: warning: the settings have no %s server\n", p.name)
+		}
+		if len(p.servers) > 0 && p.servers[0].Security == autoconfig.SecurityNone {
+			fmt.Fprintf(w, "postino: warning: %s: %s has no encryption: the password and the mail cross the network readable by anyone on the way\n", p.name, p.servers[0])
+			fmt.Fprintf(w, "postino: hint: ask the provider for TLS (port 993, 995 or 465) or STARTTLS; without it, use the account only on a network you trust\n")
 		}
 	}
 	return status

@@ -37,11 +37,26 @@ func runDiscover(c *cli.Context) error {
 	if err := out.discover(res); err != nil {
 		return err
 	}
-	if dnsDead(res.Lookups) {
-		return withHint(fmt.Errorf("the DNS resolver did not answer any question"),
-			"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+	if err := dnsDeadError(c, res); err != nil {
+		return err
 	}
 	return exitFor(c, res.Incoming.Status, res.Outgoing.Status)
+}
+
+// dnsDeadError is the error of a run whose DNS questions all went
+// unanswered: it says nothing about the domain (exit 3). With --no-probe
+// the run never meant to use the network: what the provider database
+// found stands, with a warning.
+func dnsDeadError(c *cli.Context, res *autoconfig.Result) error {
+	if !dnsDead(res.Lookups) {
+		return nil
+	}
+	if c.Bool(flgNoProbe) && (res.Incoming.Recommended != nil || res.Outgoing.Recommended != nil) {
+		fmt.Fprintln(c.App.ErrWriter, "postino: warning: the DNS resolver did not answer any question: the settings come from the built-in provider database alone")
+		return nil
+	}
+	return withHint(fmt.Errorf("the DNS resolver did not answer any question"),
+		"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
 }
 
 // dnsDead reports whether every DNS question went unanswered: then the

@@ -14,7 +14,7 @@ func explainCommand() *cli.Command {
 		Usage:       "print the full explanation and fix of a finding code",
 		ArgsUsage:   "[CODE]",
 		Description: "Without CODE, lists every finding code. docs/findings.md holds the same text.",
-		Flags:       globalFlags(),
+		Flags:       globalFlagsOnly(flgFormat, flgNoColor),
 		Action:      runExplain,
 	}
 }
@@ -44,10 +44,7 @@ func runExplain(c *cli.Context) error {
 	code := c.Args().First()
 	e, ok := probe.Explain(code)
 	if !ok {
-		hint := "run 'postino explain' for the list of codes"
-		if near := probe.SimilarCodes(code); len(near) > 0 {
-			hint = "did you mean " + strings.Join(near, ", ") + "? " + hint
-		}
+		hint := didYouMean(similarCodes(code)) + "run 'postino explain' for the list of codes"
 		return withHint(usageError{fmt.Errorf("unknown finding code %q", code)}, hint)
 	}
 	if out.format == "json" {

@@ -25,8 +25,10 @@ const (
 	flgNoProbe      = "no-probe"
 )
 
-// globalFlags are accepted by every command, before or after its
-// arguments.
+// globalFlags are the flags shared by the commands, each accepted before
+// or after the command's arguments. A command that has no use for some of
+// them leaves them out (globalFlagsExcept, globalFlagsOnly), so that its
+// help lists only what it reads.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flgResolver, Usage: "Ask this DNS server (HOST[:PORT]) instead of the system's.", EnvVars: []string{"POSTINO_RESOLVER"}},
@@ -42,4 +44,26 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: flgFailOn, Value: "error", Usage: "Exit non-zero on error, or also on warning."},
 		providersFileFlag(),
 	}
+}
+
+// globalFlagsExcept is globalFlags without the named ones.
+func globalFlagsExcept(names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range globalFlags() {
+		if !has(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// globalFlagsOnly is the named global flags, in globalFlags' order.
+func globalFlagsOnly(names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range globalFlags() {
+		if has(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

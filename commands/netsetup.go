@@ -16,6 +16,11 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// envHostsFile names another hosts file than /etc/hosts, which addresses
+// are looked up in before DNS: for tests, and systems that keep it
+// elsewhere.
+const envHostsFile = "POSTINO_HOSTS_FILE"
+
 // netSetup is the network side of one run, built once from the flags and
 // shared by discovery and probes so that --resolver, -4/-6 and --ca-file
 // apply everywhere.
@@ -37,6 +42,11 @@ func newNetSetup(c *cli.Context) (*netSetup, error) {
 	}
 	if err != nil {
 		return nil, withHint(fmt.Errorf("cannot set up DNS: %w", err), "name a DNS server with --resolver HOST[:PORT]")
+	}
+	if f := os.Getenv(envHostsFile); f != "" {
+		if err := res.UseHostsFile(f); err != nil {
+			return nil, usageError{fmt.Errorf("%s: %w", envHostsFile, err)}
+		}
 	}
 	family := resolver.Family("")
 	switch {
@@ -83,9 +93,13 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 	}
 	return probe.New(&probe.Options{
 		DialContext: ns.dialer.DialContext, Resolve: ns.dialer.Resolve, Network: network,
-		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, error) {
-			ips, _, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
-			return ips, err
+		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, string, error) {
+			ips, ans, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
+			from := ""
+			if ans.Hosts {
+				from = ans.Server
+			}
+			return ips, from, err
 		},
 		RootCAs: ns.roots, Timeout: timeout, MailFrom: ns.mailFrom,
 	})

@@ -20,7 +20,9 @@ type output struct {
 	verbose bool
 	command string
 	pal     palette
-	errTTY  bool
+	errTTY  bool // standard error takes the progress line
+	// width fits tables to the terminal; 0 (a pipe, -v) for full lines.
+	width int
 }
 
 func newOutput(c *cli.Context) (*output, error) {
@@ -30,12 +32,15 @@ func newOutput(c *cli.Context) (*output, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--format %q: want text or json", o.format)}
 	}
-	if f := c.String(flgFailOn); f != "error" && f != "warning" {
+	// "" is a command without --fail-on (explain, providers show).
+	if f := c.String(flgFailOn); f != "" && f != "error" && f != "warning" {
 		return nil, usageError{fmt.Errorf("--fail-on %q: want error or warning", f)}
 	}
-	colour := isTerminal(o.w) && !c.Bool(flgNoColor) && os.Getenv("NO_COLOR") == ""
-	o.pal = newPalette(colour)
-	o.errTTY = isTerminal(o.errw)
+	o.pal = newPalette(colourOn(o.w, c.Bool(flgNoColor)))
+	o.errTTY = fancyTerminal(o.errw)
+	if !o.verbose {
+		o.width = terminalWidth(o.w)
+	}
 	return o, nil
 }
 

@@ -23,9 +23,15 @@ func providersFileFlag() cli.Flag {
 }
 
 func providersCommand() *cli.Command {
+	// search and show read the database only; verify probes.
+	offline := globalFlagsOnly(flgFormat, flgNoColor, flgVerbose, flgProvidersFile)
 	sub := func(name, usage, args string, action cli.ActionFunc) *cli.Command {
+		flags := globalFlags()
+		if name != "verify" {
+			flags = offline
+		}
 		return &cli.Command{Name: name, Usage: usage, ArgsUsage: args, Action: action,
-			Flags: globalFlags(), OnUsageError: onUsageError}
+			Flags: flags, OnUsageError: onUsageError}
 	}
 	return &cli.Command{
 		Name:  "providers",
@@ -41,7 +47,7 @@ func providersCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageError{fmt.Errorf("providers: unknown subcommand %q (want search, show or verify)", c.Args().First())}
+				return unknownCommand("providers", c.Args().First(), c.Command.Subcommands)
 			}
 			return cli.ShowSubcommandHelp(c)
 		},

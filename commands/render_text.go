@@ -23,7 +23,8 @@ func (e *errWriter) printf(format string, a ...interface{}) {
 }
 
 func (o *output) discoverText(res *autoconfig.Result) error {
-	ew := &errWriter{w: o.w}
+	// On a terminal, findings wrap and table rows are cut to its width.
+	ew := &errWriter{w: newFitWriter(o.w, o.width, true)}
 	ew.printf("%s %s %s\n\n", o.pal.bold("postino discover"), res.Address, o.pal.dim("("+ms(res.Duration)+")"))
 	o.sideText(ew, "INCOMING", res.Incoming)
 	o.sideText(ew, "OUTGOING", res.Outgoing)
@@ -117,7 +118,13 @@ func (o *output) probeWord(p *autoconfig.ProbeResult) string {
 
 func (o *output) lookupsText(ew *errWriter, lks []autoconfig.Lookup) {
 	ew.printf("%s\n", o.pal.bold("SOURCES"))
-	tw := tabwriter.NewWriter(ew.w, 0, 0, 2, ' ', 0)
+	// On a terminal the long column (URLs) gives way first, then each row
+	// is cut to the width; -v and pipes get every character.
+	tw := tabwriter.NewWriter(newFitWriter(ew.w, o.width, false), 0, 0, 2, ' ', 0)
+	queryMax := 0
+	if o.width > 0 {
+		queryMax = min(max(o.width-70, 16), 60)
+	}
 	for _, lk := range lks {
 		outcome := string(lk.Outcome)
 		switch lk.Outcome {
@@ -143,7 +150,11 @@ func (o *output) lookupsText(ew *errWriter, lks []autoconfig.Lookup) {
 		if lk.Error != "" && last == "" && (o.verbose || lk.Outcome == autoconfig.OutcomeError) {
 			last = o.pal.dim(lk.Error)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s%s\t%s\t%s\n", lk.Source, lk.Query, outcome, trust, ms(lk.Duration), last)
+		query := lk.Query
+		if queryMax > 0 {
+			query = shorten(query, queryMax)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s%s\t%s\t%s\n", lk.Source, query, outcome, trust, ms(lk.Duration), last)
 		if o.verbose {
 			for _, n := range lk.Notes {
 				fmt.Fprintf(tw, "\t\t\t\t\t%s\n", o.pal.dim("note: "+n))

@@ -34,7 +34,9 @@ func serveCommand() *cli.Command {
 			"answers ok. Modules and the allow-list come from --config (JSON, see docs/check.md); without an\n" +
 			"allow-list any target is accepted. Each probe ends before Prometheus' scrape timeout\n" +
 			"(X-Prometheus-Scrape-Timeout-Seconds); at most --max-concurrent probes run, the rest wait or get 503.",
-		Flags: append(globalFlags(),
+		// serve's modules give the format, the verdicts and their own
+		// concurrency (--max-concurrent): those global flags mean nothing here.
+		Flags: append(globalFlagsExcept(flgFormat, flgNoColor, flgConcurrency),
 			&cli.StringFlag{Name: flgListen, Value: "127.0.0.1:9719", Usage: "Listen on this address (:9719 for every interface)."},
 			&cli.StringFlag{Name: flgConfig, Usage: "Read modules and the allow-list from this JSON file."},
 			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once."},

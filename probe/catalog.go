@@ -55,62 +55,6 @@ func Explain(code string) (Entry, bool) {
 	return e, ok
 }
 
-// SimilarCodes returns the codes closest to code, for a hint when code is
-// unknown: those sharing a word with it, or a few edits away.
-func SimilarCodes(code string) []string {
-	code = strings.ToLower(strings.TrimSpace(code))
-	type scored struct {
-		code string
-		d    int
-	}
-	var all []scored
-	words := strings.FieldsFunc(code, func(r rune) bool { return r == '.' || r == '-' || r == '_' || r == ' ' })
-	for c := range catalog {
-		d := editDistance(code, c)
-		for _, w := range words {
-			if len(w) >= 3 && strings.Contains(c, w) {
-				d = min(d, 3)
-			}
-		}
-		if d <= max(3, len(code)/3) {
-			all = append(all, scored{c, d})
-		}
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].d != all[j].d {
-			return all[i].d < all[j].d
-		}
-		return all[i].code < all[j].code
-	})
-	var out []string
-	for _, s := range all[:min(len(all), 5)] {
-		if s.d <= all[0].d+1 {
-			out = append(out, s.code)
-		}
-	}
-	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
 // FindingsMarkdown renders the catalog as docs/findings.md.
 func FindingsMarkdown() string {
 	var b strings.Builder

@@ -97,17 +97,3 @@ func emittedCodes(t *testing.T) []string {
 	}
 	return codes
 }
-
-func TestSimilarCodes(t *testing.T) {
-	for in, want := range map[string]string{
-		"tls.cert-expird":  "tls.cert-expired",
-		"expired":          "tls.cert-expired",
-		"wrong-password":   "auth.wrong-password",
-		"imap.starttls":    "imap.starttls-missing",
-		"ipv6-unreachable": "net.ipv6-unreachable",
-	} {
-		if got := probe.SimilarCodes(in); !slices.Contains(got, want) {
-			t.Errorf("SimilarCodes(%q) = %v, want it to contain %s", in, got, want)
-		}
-	}
-}

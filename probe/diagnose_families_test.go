@@ -21,11 +21,11 @@ func TestDiagnoseFamiliesApart(t *testing.T) {
 	srv := probetest.StartIMAP(t, probetest.IMAPOptions{TLS: probetest.ImplicitTLS, TLSConfig: goodCert()})
 	p := probe.New(&probe.Options{
 		RootCAs: testCA().Pool(), Timeout: 5 * time.Second,
-		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, error) {
+		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, string, error) {
 			if family == "ip6" {
-				return nil, fmt.Errorf("AAAA %s: %w", host, resolver.ErrServFail)
+				return nil, "", fmt.Errorf("AAAA %s: %w", host, resolver.ErrServFail)
 			}
-			return []net.IP{net.IPv4(127, 0, 0, 1)}, nil
+			return []net.IP{net.IPv4(127, 0, 0, 1)}, "", nil
 		},
 	})
 	d := p.Diagnose(context.Background(), server(autoconfig.IMAP, autoconfig.SecurityTLS, srv.Port()), nil)

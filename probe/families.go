@@ -143,6 +143,7 @@ func familyFindings(s autoconfig.Server, as []AddressResult) []autoconfig.Findin
 type familyAnswer struct {
 	rr   string // "A" or "AAAA"
 	ips  []net.IP
+	from string // not DNS but this file (/etc/hosts)
 	err  error
 	took autoconfig.Duration
 	use  bool // not excluded by -4/-6
@@ -160,7 +161,7 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 			defer wg.Done()
 			fam := map[string]string{"A": "ip4", "AAAA": "ip6"}[a.rr]
 			start := time.Now()
-			a.ips, a.err = p.resolveFam(ctx, host, fam)
+			a.ips, a.from, a.err = p.resolveFam(ctx, host, fam)
 			a.took = autoconfig.Duration(time.Since(start))
 		}()
 	}
@@ -193,6 +194,9 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 			ph.Detail = "no " + a.rr + " record"
 		default:
 			ph.Detail = a.rr + " " + joinIPs(a.ips)
+		}
+		if a.from != "" && a.err == nil {
+			ph.Detail += " (from " + a.from + ")"
 		}
 		if !a.use {
 			ph.Detail += " (not used: " + map[string]string{"A": "-6", "AAAA": "-4"}[a.rr] + ")"

@@ -78,8 +78,10 @@ type Options struct {
 	// ResolveFamily, when set, looks up one family ("ip4": A, "ip6":
 	// AAAA) of host. The diagnosis then asks both at once and times and
 	// reports each on its own; without it, both come from one Resolve.
-	// resolver.Client's LookupIP fits with a small adapter.
-	ResolveFamily func(ctx context.Context, host, family string) ([]net.IP, error)
+	// resolver.Client's LookupIP fits with a small adapter. from names
+	// where the answer came from when it is not DNS (the hosts file's
+	// path), for the report.
+	ResolveFamily func(ctx context.Context, host, family string) (ips []net.IP, from string, err error)
 	// Network restricts the address families tried: "tcp" (both, the
 	// default), "tcp4" or "tcp6".
 	Network string
@@ -110,7 +112,7 @@ type Options struct {
 type Prober struct {
 	dialContext func(ctx context.Context, network, address string) (net.Conn, error)
 	resolveFn   func(ctx context.Context, host string) ([]net.IP, error)
-	resolveFam  func(ctx context.Context, host, family string) ([]net.IP, error)
+	resolveFam  func(ctx context.Context, host, family string) ([]net.IP, string, error)
 	network     string
 	roots       *x509.CertPool
 	timeout     time.Duration

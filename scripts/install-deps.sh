@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: real Dovecot
 # (IMAP, POP3) and Postfix for the end-to-end tests, xmllint for schema
-# checks, Prometheus (promtool, and a real scraper for postino serve). The
+# checks, Prometheus (promtool, and a real scraper for postino serve), zsh,
+# fish and man-db for the shell completion and man page tests. The
 # system services are stopped at once: the tests start their own instances
 # on 127.x addresses and the packaged ones would hold the ports.
 set -euo pipefail
@@ -12,6 +13,10 @@ command -v postfix >/dev/null 2>&1 || need+=(postfix)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 # promtool checks check's Prometheus output; prometheus scrapes postino serve.
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+# The completion tests type into real bash, zsh and fish; man renders the man page.
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
+command -v man >/dev/null 2>&1 || need+=(man-db)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -40,6 +40,7 @@ const (
 type Client struct {
 	servers []string // host:port, tried in order
 	timeout time.Duration
+	hosts   *hostsTable // answers A and AAAA first; nil for none
 
 	mu    sync.Mutex
 	calls map[cacheKey]*call // in flight and cached
@@ -97,20 +98,26 @@ func (c *Client) trim(now time.Time) {
 }
 
 // New returns a Client that asks server, given as "host", "host:port",
-// "[v6]:port" or a bare IPv6 address; the port defaults to 53.
+// "[v6]:port" or a bare IPv6 address; the port defaults to 53. Addresses
+// come from DefaultHostsFile first.
 func New(server string) (*Client, error) {
 	addr, err := serverAddr(server)
 	if err != nil {
 		return nil, err
 	}
-	return newClient([]string{addr}), nil
+	c := newClient([]string{addr})
+	return c, c.UseHostsFile(DefaultHostsFile)
 }
 
 // FromSystem returns a Client that asks the nameservers of
 // /etc/resolv.conf: the first one, then the others in order on network
-// errors and timeouts.
+// errors and timeouts. Addresses come from DefaultHostsFile first.
 func FromSystem() (*Client, error) {
-	return fromFile("/etc/resolv.conf")
+	c, err := fromFile("/etc/resolv.conf")
+	if err != nil {
+		return nil, err
+	}
+	return c, c.UseHostsFile(DefaultHostsFile)
 }
 
 func fromFile(path string) (*Client, error) {
@@ -176,7 +183,13 @@ func (c *Client) LookupMX(ctx context.Context, domain string) ([]MX, Answer, err
 }
 
 // LookupIP returns the addresses of host of one family, following CNAMEs.
+// A name in the hosts file is answered from it alone (Answer.Hosts).
 func (c *Client) LookupIP(ctx context.Context, host string, family Family) ([]net.IP, Answer, error) {
+	if family == IPv4 || family == IPv6 {
+		if ips, ok := c.hosts.lookup(host, family); ok {
+			return ips, Answer{Server: c.hosts.path, Hosts: true}, nil
+		}
+	}
 	var qtype uint16
 	switch family {
 	case IPv4:

@@ -29,7 +29,8 @@ type MX struct {
 
 // Answer describes how a query was answered, for the report.
 type Answer struct {
-	Server    string        // the resolver that answered, host:port
+	Server    string        // the resolver that answered, host:port; the file's path when Hosts
+	Hosts     bool          // answered from the hosts file, not DNS
 	Rcode     int           // miekg/dns rcode
 	Authentic bool          // the AD bit: the resolver validated DNSSEC
 	Duration  time.Duration // wall time of the whole exchange (UDP and any TCP retry)
