@@ -18,8 +18,7 @@ type panickyProber struct {
 
 func (p *panickyProber) Probe(ctx context.Context, s Server) *ProbeResult {
 	if s.Key() == p.key {
-		var m map[string]int
-		m["boom"]++ // a nil map: a real runtime panic, not a staged one
+		panic("injected: a bug triggered by this server")
 	}
 	return p.fakeProber.Probe(ctx, s)
 }
