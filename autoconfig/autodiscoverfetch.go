@@ -73,6 +73,7 @@ func LookupAutodiscover(ctx context.Context, addr Address, res resolver.Resolver
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer onPanic(func(err *InternalError) { out[i] = internalLookup(SourceAutodiscover, m.query(addr.Domain), err) })
 			r := &autodiscoverRun{ctx: ctx, orig: addr, res: res, o: o, method: m}
 			out[i] = r.run()
 		}()

@@ -152,8 +152,10 @@ func (e *engine) run(tasks []task) {
 	for i, t := range tasks {
 		e.pending[i] = t
 		go func(i int, t task) {
-			t.run(e.ctx, func(lk Lookup) { e.send(event{task: i, lookup: &lk}) })
-			e.send(event{task: i, done: true})
+			emit := func(lk Lookup) { e.send(event{task: i, lookup: &lk}) }
+			defer e.send(event{task: i, done: true})
+			defer onPanic(func(err *InternalError) { emit(internalLookup(t.source, t.query, err)) })
+			t.run(e.ctx, emit)
 		}(i, t)
 	}
 	var grace <-chan time.Time
@@ -328,15 +330,21 @@ func (e *engine) startProbe(key string, s Server, delay time.Duration) {
 		var r *ProbeResult
 		select {
 		case e.sem <- struct{}{}:
-			pctx, cancel := context.WithTimeout(e.ctx, e.o.ProbeTimeout)
-			r = e.o.Prober.Probe(pctx, s)
-			cancel()
+			r = e.probe(s)
 			<-e.sem
 		case <-e.ctx.Done():
 			r = &ProbeResult{Status: ProbeSkipped, Error: "the run ended before this probe started"}
 		}
 		e.send(event{probe: &probeDone{key: key, result: r}})
 	}()
+}
+
+// probe runs one probe; a panic in it is that probe's failure.
+func (e *engine) probe(s Server) (r *ProbeResult) {
+	defer onPanic(func(err *InternalError) { r = internalProbe(err) })
+	ctx, cancel := context.WithTimeout(e.ctx, e.o.ProbeTimeout)
+	defer cancel()
+	return e.o.Prober.Probe(ctx, s)
 }
 
 // settled reports whether side's outcome is final: its best candidate is

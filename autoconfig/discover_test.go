@@ -2,6 +2,7 @@ package autoconfig
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -317,13 +318,20 @@ func TestMXDomains(t *testing.T) {
 }
 
 func TestTopMX(t *testing.T) {
-	got := topMX([]resolver.MX{{Host: "b.example", Pref: 10}, {Host: "c.example", Pref: 20}, {Host: "a.example", Pref: 10}, {Host: "z.example", Pref: 5}})
+	got, _ := topMX([]resolver.MX{{Host: "b.example", Pref: 10}, {Host: "c.example", Pref: 20}, {Host: "a.example", Pref: 10}, {Host: "z.example", Pref: 5}})
 	if len(got) != 1 || got[0] != "z.example" {
 		t.Errorf("topMX = %v, want [z.example]: the lowest preference value wins", got)
 	}
-	got = topMX([]resolver.MX{{Host: "b.example", Pref: 10}, {Host: "a.example", Pref: 10}})
+	got, _ = topMX([]resolver.MX{{Host: "b.example", Pref: 10}, {Host: "a.example", Pref: 10}})
 	if len(got) != 2 || got[0] != "a.example" {
 		t.Errorf("topMX = %v, want both, sorted", got)
+	}
+	var many []resolver.MX
+	for i := range 25 {
+		many = append(many, resolver.MX{Host: fmt.Sprintf("mx%02d.example", i), Pref: 10})
+	}
+	if got, more := topMX(many); len(got) != maxMXHosts || more != 25-maxMXHosts || got[0] != "mx00.example" {
+		t.Errorf("topMX of 25 = %v, %d more; want the first %d by name and %d more", got, more, maxMXHosts, 25-maxMXHosts)
 	}
 }
 

@@ -69,7 +69,8 @@ func guessServers(addr Address, g guessHost) []Server {
 // of candidates for the probes to confirm or reject.
 func runGuess(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 	recs, _, _ := o.Resolver.LookupMX(ctx, addr.Domain)
-	hosts := guessHosts(addr.Domain, topMX(recs))
+	mx, _ := topMX(recs)
+	hosts := guessHosts(addr.Domain, mx)
 	var mu sync.Mutex
 	var fns []func()
 	for i, g := range hosts {

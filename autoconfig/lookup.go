@@ -42,7 +42,8 @@ type Lookup struct {
 	Query   string  `json:"query"`
 	Outcome Outcome `json:"outcome"`
 	// ErrorKind classifies Outcome none/error: nxdomain, nodata, servfail,
-	// timeout, refused, tls, http-status, malformed, too-large, redirect, …
+	// timeout, refused, tls, http-status, malformed, too-large, redirect, …;
+	// internal for a bug in postino (a recovered panic).
 	ErrorKind string   `json:"error_kind,omitempty"`
 	Error     string   `json:"error,omitempty"`
 	Duration  Duration `json:"duration_ms"`

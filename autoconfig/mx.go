@@ -13,24 +13,27 @@ import (
 )
 
 // topMX returns the MX hosts of the most preferred group, sorted by name
-// for a stable report. Every one of them is equally the domain's choice
-// (RFC 5321 section 5.1), so every one is looked at.
-func topMX(recs []resolver.MX) []string {
+// for a stable report, and how many more there were than maxMXHosts.
+// Every one of them is equally the domain's choice (RFC 5321 section
+// 5.1), so every one is looked at, up to that bound.
+func topMX(recs []resolver.MX) (hosts []string, more int) {
 	if len(recs) == 0 {
-		return nil
+		return nil, 0
 	}
 	best := recs[0].Pref
 	for _, r := range recs {
 		best = min(best, r.Pref)
 	}
-	var hosts []string
 	for _, r := range recs {
 		if r.Pref == best && r.Host != "." && !containsString(hosts, r.Host) {
 			hosts = append(hosts, r.Host)
 		}
 	}
 	sort.Strings(hosts)
-	return hosts
+	if len(hosts) > maxMXHosts {
+		return hosts[:maxMXHosts], len(hosts) - maxMXHosts
+	}
+	return hosts, 0
 }
 
 func containsString(ss []string, s string) bool {
@@ -61,6 +64,11 @@ func mxDomains(host, domain string) []string {
 	return append(out, base)
 }
 
+// maxMXHosts bounds the MX hosts looked at. A domain has a few; each
+// host's provider is asked in up to three ways and each host is a guess,
+// so an answer with a thousand hosts made three thousand lookups.
+const maxMXHosts = 10
+
 // runMX looks up the domain's MX and then the providers behind its hosts:
 // the built-in database, the provider's autoconfig and the ISPDB.
 func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
@@ -68,7 +76,7 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 	start := time.Now()
 	recs, ans, err := o.Resolver.LookupMX(ctx, addr.Domain)
 	lk.Duration = Duration(time.Since(start))
-	hosts := topMX(recs)
+	hosts, more := topMX(recs)
 	switch {
 	case err != nil:
 		emit(dnsFailure(lk, err))
@@ -84,8 +92,14 @@ func runMX(ctx context.Context, addr Address, o *Options, emit func(Lookup)) {
 		return
 	}
 	lk.Outcome = OutcomeFound
-	for _, r := range recs {
+	for _, r := range recs[:min(len(recs), maxMXHosts)] {
 		lk.Notes = append(lk.Notes, fmt.Sprintf("MX %d %s", r.Pref, r.Host))
+	}
+	if len(recs) > maxMXHosts {
+		lk.Notes = append(lk.Notes, fmt.Sprintf("and %d more MX records", len(recs)-maxMXHosts))
+	}
+	if more > 0 {
+		lk.Notes = append(lk.Notes, fmt.Sprintf("%d hosts of the best preference: only the first %d (by name) are looked at", len(hosts)+more, maxMXHosts))
 	}
 	emit(lk)
 

@@ -39,7 +39,8 @@ type ProbeResult struct {
 	Status   ProbeStatus `json:"status"`
 	Duration Duration    `json:"duration_ms"`
 	// ErrorKind classifies a failure: nxdomain, servfail, timeout, refused,
-	// unreachable, tls, cert, protocol, starttls-missing, closed.
+	// unreachable, tls, cert, protocol, starttls-missing, closed; internal
+	// for a bug in postino (a recovered panic).
 	ErrorKind string   `json:"error_kind,omitempty"`
 	Error     string   `json:"error,omitempty"`
 	Phases    []Phase  `json:"phases,omitempty"`

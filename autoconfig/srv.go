@@ -27,6 +27,12 @@ var srvLabels = []srvLabel{
 	{"_submission._tcp", SMTP, SecurityStartTLS},
 }
 
+// maxSRVTargets bounds the targets taken from one SRV answer. A domain
+// names one or two per service; each target becomes a candidate that is
+// probed, so an answer listing hundreds would turn one lookup into a scan
+// of whatever hosts it names and crowd out every other source's probes.
+const maxSRVTargets = 10
+
 // lookupSRV asks one SRV label and turns the answer into servers, ordered
 // by priority (lowest first) then weight (highest first). RFC 2782's
 // weighted random choice serves load balancing between clients; a report
@@ -57,6 +63,10 @@ func lookupSRV(ctx context.Context, res resolver.Resolver, addr Address, l srvLa
 		lk.Outcome, lk.ErrorKind = OutcomeNone, "not-offered"
 		lk.Notes = append(lk.Notes, fmt.Sprintf("the domain states that %s is not offered (SRV target \".\")", l.protocol))
 		return lk
+	}
+	if len(recs) > maxSRVTargets {
+		lk.Notes = append(lk.Notes, fmt.Sprintf("the answer lists %d targets: only the first %d (by priority and weight) are used", len(recs), maxSRVTargets))
+		recs = recs[:maxSRVTargets]
 	}
 	trusted := true
 	for _, r := range recs {

@@ -1,6 +1,7 @@
 package autoconfig
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"sync"
@@ -69,12 +70,23 @@ func buildTasks(addr Address, o *Options) []task {
 	return ts
 }
 
-// parallel runs fns at once and waits for all of them.
+// parallel runs fns at once and waits for all of them. A panic in one is
+// raised again in the caller's goroutine once all are done, where the
+// task's recover makes it the lookup's failure.
 func parallel(fns ...func()) {
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var panicked *InternalError
 	for _, f := range fns {
 		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+		go func() {
+			defer wg.Done()
+			defer onPanic(func(err *InternalError) { mu.Lock(); panicked = cmp.Or(panicked, err); mu.Unlock() })
+			f()
+		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }

@@ -22,19 +22,45 @@ const (
 	maxDocAuth    = 32
 )
 
+// maxDocDepth bounds how deep elements nest. The config formats nest
+// five or six deep. encoding/xml keeps a record per open element, also of
+// the elements it skips (its own depth limit covers only the ones it
+// unmarshals): a million nested unknown elements held 126 MiB.
+const maxDocDepth = 64
+
 // decodeXMLDocument unmarshals an untrusted document into v. encoding/xml
 // expands no external entities and fetches no DTD; a reference to an
-// undeclared entity is a syntax error in strict mode.
+// undeclared entity (a billion laughs) is a syntax error in strict mode.
 func decodeXMLDocument(data []byte, v any) error {
 	if len(data) > maxDocumentSize {
 		return fmt.Errorf("%w: %d bytes, more than the %d a config document may have", ErrTooLarge, len(data), maxDocumentSize)
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.CharsetReader = latin1Reader
-	if err := d.Decode(v); err != nil {
+	if err := xml.NewTokenDecoder(&depthLimit{d: d}).Decode(v); err != nil {
 		return fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	return nil
+}
+
+// depthLimit passes on d's tokens and fails once elements nest deeper
+// than maxDocDepth.
+type depthLimit struct {
+	d     *xml.Decoder
+	depth int
+}
+
+func (l *depthLimit) Token() (xml.Token, error) {
+	t, err := l.d.Token()
+	switch t.(type) {
+	case xml.StartElement:
+		if l.depth++; l.depth > maxDocDepth {
+			return nil, fmt.Errorf("elements nested more than %d deep", maxDocDepth)
+		}
+	case xml.EndElement:
+		l.depth--
+	}
+	return t, err
 }
 
 // latin1Reader accepts the single-byte encodings a hand-written config

@@ -195,6 +195,7 @@ func (s *session) startSniff(ctx context.Context) *sniffer {
 	sn := &sniffer{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(sn.done)
+		defer catchPanic(sctx)
 		t := time.NewTimer(s.p.sniffDelay())
 		defer t.Stop()
 		select {

@@ -122,6 +122,8 @@ type LoginResult struct {
 // when asked, login and send on the first working address. It never
 // returns nil.
 func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseOptions) *Diagnosis {
+	ctx, g := guardPanics(ctx)
+	defer g.raise()
 	if o == nil {
 		o = &DiagnoseOptions{}
 	}
@@ -149,12 +151,14 @@ func (p *Prober) Diagnose(ctx context.Context, s autoconfig.Server, o *DiagnoseO
 	altDone := make(chan struct{})
 	go func() {
 		defer close(altDone)
+		defer catchPanic(altCtx)
 		alt = p.tryOtherPort(altCtx, s, ips[0])
 	}()
 	for i, ip := range ips {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer catchPanic(ctx)
 			sessions[i] = p.attempt(ctx, s, attemptConfig{ips: []net.IP{ip}})
 		}()
 	}

@@ -157,6 +157,7 @@ func (s *session) race(ctx context.Context, addrs []string) (net.Conn, string, [
 		next++
 		pending++
 		go func() {
+			defer catchPanic(dctx)
 			c, err := s.p.dial(dctx, "tcp", addrs[i])
 			results <- result{i, c, err}
 		}()
@@ -165,6 +166,7 @@ func (s *session) race(ctx context.Context, addrs []string) (net.Conn, string, [
 	abandon := func() {
 		cancel()
 		go func(n int) {
+			defer catchPanic(ctx)
 			for ; n > 0; n-- {
 				if r := <-results; r.conn != nil {
 					r.conn.Close()

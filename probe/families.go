@@ -159,6 +159,7 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer catchPanic(ctx)
 			fam := map[string]string{"A": "ip4", "AAAA": "ip6"}[a.rr]
 			start := time.Now()
 			a.ips, a.from, a.err = p.resolveFam(ctx, host, fam)

@@ -26,7 +26,7 @@ func BenchmarkLoginFlood(b *testing.B) {
 				d := newProber(3*time.Second).Diagnose(context.Background(), srv,
 					&probe.DiagnoseOptions{Trusted: true, Login: creds(testPassword)})
 				took = time.Since(start)
-				peak = max(peak, h.done())
+				peak = max(peak, h.Done())
 				if d.Login == nil || d.Login.OK {
 					b.Fatalf("login %+v, want a failure", d.Login)
 				}

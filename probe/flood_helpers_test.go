@@ -1,11 +1,7 @@
 package probe_test
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
 	"github.com/postino-mail/postino/probe/probetest"
@@ -53,48 +49,5 @@ func startLoginFlood(t testing.TB, c floodCase) int {
 	return probetest.StartScript(t, steps...).Port()
 }
 
-// heapPeak samples the live heap while it runs: the peak is what a flood
-// made the process hold, which a before/after comparison of one
-// ReadMemStats would miss once the garbage collector has run.
-type heapPeak struct {
-	peak atomic.Uint64
-	stop chan struct{}
-	wg   sync.WaitGroup
-}
-
-func startHeapPeak() *heapPeak {
-	runtime.GC()
-	h := &heapPeak{stop: make(chan struct{})}
-	h.sample()
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-				h.sample()
-			}
-		}
-	}()
-	return h
-}
-
-func (h *heapPeak) sample() {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	if m.HeapAlloc > h.peak.Load() {
-		h.peak.Store(m.HeapAlloc)
-	}
-}
-
-// done stops sampling and returns the peak heap in bytes.
-func (h *heapPeak) done() uint64 {
-	h.sample()
-	close(h.stop)
-	h.wg.Wait()
-	return h.peak.Load()
-}
+// startHeapPeak starts sampling the heap (see probetest.HeapPeak).
+func startHeapPeak() *probetest.HeapPeak { return probetest.StartHeapPeak() }

@@ -26,7 +26,7 @@ func TestLoginFloodBounded(t *testing.T) {
 			h := startHeapPeak()
 			start := time.Now()
 			d := newProber(timeout).Diagnose(context.Background(), srv, &probe.DiagnoseOptions{Trusted: true, Login: creds(testPassword)})
-			took, peak := time.Since(start), h.done()
+			took, peak := time.Since(start), h.Done()
 			code := probe.CodeResponseTooLarge
 			if w, ok := want[c.name]; ok {
 				code = w

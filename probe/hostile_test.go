@@ -108,7 +108,7 @@ func TestHostileServers(t *testing.T) {
 			h := startHeapPeak()
 			start := time.Now()
 			res := newProber(hostileTimeout).Probe(context.Background(), server(row.proto, row.sec, port))
-			took, peak := time.Since(start), h.done()
+			took, peak := time.Since(start), h.Done()
 			if res == nil || res.Status == "" {
 				t.Fatalf("result %+v", res)
 			}

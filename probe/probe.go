@@ -170,7 +170,9 @@ func (p *Prober) resolve(ctx context.Context, host string) ([]net.IP, error) {
 // and reports what happened. It never returns nil. The status is ok when
 // the server answered its protocol correctly and, for tls and starttls,
 // TLS was established, whatever the certificate's problems.
-func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) *autoconfig.ProbeResult {
+func (p *Prober) Probe(ctx context.Context, srv autoconfig.Server) (res *autoconfig.ProbeResult) {
+	ctx, g := guardPanics(ctx)
+	defer g.failProbe(&res)
 	ss := p.attempt(ctx, srv, attemptConfig{})
 	ss.res.Cause = cause(ss.srv, ss.res)
 	return ss.res
@@ -433,6 +435,7 @@ func (s *session) close(d dialog) {
 	raw.SetDeadline(dl)
 	d.quit(s)
 	go func() {
+		defer catchPanic(s.ctx)
 		io.Copy(io.Discard, io.LimitReader(conn, maxLine))
 		conn.Close()
 		raw.Close()

@@ -37,6 +37,8 @@ type RoundtripOptions struct {
 // wait ends, then deletes it. The phase, findings and transcript go into
 // out, whose status is judged again.
 func (p *Prober) Roundtrip(ctx context.Context, out *Diagnosis, in autoconfig.Server, o *RoundtripOptions) {
+	ctx, g := guardPanics(ctx)
+	defer g.raise()
 	defer func() {
 		out.Status = out.Verdict()
 		scrub(out, o.Login.secrets())

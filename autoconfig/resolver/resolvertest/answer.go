@@ -54,9 +54,14 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		size = max(int(opt.UDPSize()), dns.MinMsgSize)
 		resp.SetEdns0(1232, false)
 	}
-	if udp {
-		resp.Truncate(size)
+	// Compress names as real servers do, so that a large answer (thousands
+	// of records) fits the 65,535 bytes of a TCP message; what still does
+	// not fit is truncated there too, rather than not sent at all.
+	resp.Compress = true
+	if !udp {
+		size = dns.MaxMsgSize
 	}
+	resp.Truncate(size)
 	w.WriteMsg(resp)
 }
 

@@ -142,6 +142,27 @@ func TestLargeAnswer(t *testing.T) {
 	}
 }
 
+// TestAnswerOverTCPLimit: thousands of records reach the client over
+// TCP (compressed, as a real server sends them), and what cannot fit in
+// one TCP message arrives truncated instead of not at all.
+func TestAnswerOverTCPLimit(t *testing.T) {
+	t.Parallel()
+	addrs := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255)
+		}
+		return out
+	}
+	s := resolvertest.NewServer(t, resolvertest.Zone{"many.test": {A: addrs(3000)}, "toomany.test": {A: addrs(10000)}})
+	if r := ask(t, s, "tcp", "many.test", dns.TypeA, 0); len(r.Answer) != 3000 || r.Truncated {
+		t.Errorf("3,000 A records over TCP: %d records, TC %t; want all", len(r.Answer), r.Truncated)
+	}
+	if r := ask(t, s, "tcp", "toomany.test", dns.TypeA, 0); !r.Truncated || len(r.Answer) == 0 || len(r.Answer) >= 10000 {
+		t.Errorf("10,000 A records over TCP: %d records, TC %t; want some, truncated", len(r.Answer), r.Truncated)
+	}
+}
+
 // TestCloseInterruptsDelay checks that Close does not wait for a delayed
 // answer.
 func TestCloseInterruptsDelay(t *testing.T) {
