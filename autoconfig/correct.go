@@ -2,6 +2,7 @@ package autoconfig
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 )
@@ -36,16 +37,30 @@ func (e *engine) correctMode(c *Candidate) {
 		Message: fmt.Sprintf("%s says port %d uses %s, but the server speaks %s there", strings.Join(published, ", "), c.Port, securityWord(c.Security), securityWord(fixed.Security)),
 		Hint: fmt.Sprintf("correct the publication: %s on port %d (autoconfig socketType %s), or move the service to port %d",
 			securityWord(fixed.Security), c.Port, tbSocketType(fixed.Security), DefaultPort(c.Protocol, c.Security))})
-	if _, ok := e.cands[key]; ok {
+	note := fmt.Sprintf("corrected: %s say %s, but port %d speaks %s", strings.Join(published, ", "), securityWord(c.Security), c.Port, securityWord(fixed.Security))
+	if nc, ok := e.cands[key]; ok {
+		// A guess may have found the same endpoint already: it is the
+		// publication's server all the same, with its sources and trust.
+		for _, s := range c.Sources {
+			if !containsSource(nc.Sources, s) {
+				nc.Sources = append(nc.Sources, s)
+				nc.origins[s] = c.origins[s]
+			}
+		}
+		nc.Trusted = nc.Trusted || c.Trusted
+		if c.srcRank < nc.srcRank || (c.srcRank == nc.srcRank && c.pref < nc.pref) {
+			nc.srcRank, nc.pref = c.srcRank, c.pref
+		}
+		nc.Notes = append(nc.Notes, note)
 		return
 	}
 	nc := &Candidate{Server: fixed, Sources: append([]Source(nil), c.Sources...), Trusted: c.Trusted,
-		pref: c.pref, srcRank: c.srcRank, origins: c.origins}
+		pref: c.pref, srcRank: c.srcRank, origins: maps.Clone(c.origins)}
 	nc.Auth = append([]AuthMethod(nil), c.Auth...)
 	if c.AuthFromProbe {
 		nc.Auth = nil
 	}
-	nc.Notes = append(nc.Notes, fmt.Sprintf("corrected: the sources say %s, but port %d speaks %s", securityWord(c.Security), c.Port, securityWord(fixed.Security)))
+	nc.Notes = append(nc.Notes, note)
 	e.cands[key] = nc
 	e.order = append(e.order, key)
 	e.startProbe(key, fixed, 0)
