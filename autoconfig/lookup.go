@@ -106,3 +106,12 @@ func recordHTTP(lk *Lookup, method string, res *httpResponse) {
 	lk.HTTP.Secure = lk.HTTP.Secure && res.secure
 	lk.Document = res.body
 }
+
+// Preference is the publisher's preference for Servers[i] (SRV priority,
+// else file order); lower is preferred.
+func (lk *Lookup) Preference(i int) int {
+	if lk.prefs != nil && i < len(lk.prefs) {
+		return lk.prefs[i]
+	}
+	return i
+}
