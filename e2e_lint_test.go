@@ -16,12 +16,13 @@ import (
 // one publishes one mistake. Mail is the shared Dovecot and Postfix on
 // mailIP; the documents are on webIP.
 //
-//	good.test       autoconfig, autodiscover (POST) and SRV, all agreeing
+//	good.test       autoconfig, autodiscover (POST), SRV and an ISPDB entry, all agreeing
 //	badschema.test  an autoconfig file invalid against the draft's schema
 //	getonly.test    an autodiscover that answers GET only
 //	srvnoaddr.test  an SRV target without an address
 //	httponly.test   autoconfig over plain http only
-//	disagree.test   autoconfig and SRV name different servers
+//	disagree.test   autoconfig, SRV and the ISPDB entry name different servers
+//	srvprio.test    SRV priorities that prefer STARTTLS to implicit TLS
 //	wrongcert.test  autoconfig.wrongcert.test answers with the world's shared
 //	                certificate, which does not name it (a virtual host
 //	                without its own certificate)
@@ -49,6 +50,10 @@ func withLintDomains() worldOption {
 			"mail.disagree.test": a(mailIP), "imap.disagree.test": a(mailIP), "autoconfig.disagree.test": a(webIP),
 			"_imaps._tcp.disagree.test": srv("imap.disagree.test", 993, 0), "_submission._tcp.disagree.test": srv("mail.disagree.test", 587, 0),
 			"mail.wrongcert.test": a(mailIP), "autoconfig.wrongcert.test": a(webIP),
+			"mail.srvprio.test":       a(mailIP),
+			"_imap._tcp.srvprio.test": srv("mail.srvprio.test", 143, 0), "_imaps._tcp.srvprio.test": srv("mail.srvprio.test", 993, 10),
+			"_submission._tcp.srvprio.test": srv("mail.srvprio.test", 587, 0), "_submissions._tcp.srvprio.test": srv("mail.srvprio.test", 465, 10),
+			"_pop3._tcp.srvprio.test": none, "_pop3s._tcp.srvprio.test": none,
 		},
 		web: map[string]http.HandlerFunc{
 			"autoconfig.good.test/mail/config-v1.1.xml":            serveDoc(xml, lintAutoconfig("good.test", 993, 465)),
@@ -57,11 +62,14 @@ func withLintDomains() worldOption {
 				`<clientConfig version="1.1">`, `<clientConfig>`, 1), `<emailProvider id="badschema.test">`, `<emailProvider>`, 1)),
 			"autodiscover.getonly.test/autodiscover/autodiscover.xml": serveGETOnly("text/xml", lintPOX("mail.getonly.test")),
 			"autoconfig.disagree.test/mail/config-v1.1.xml":           serveDoc(xml, lintAutoconfig("disagree.test", 993, 465)),
-			"http://autoconfig.httponly.test/mail/config-v1.1.xml":    serveDoc(xml, lintAutoconfig("httponly.test", 993, 465)),
+			"ispdb.test/v1.1/good.test":                               serveDoc(xml, lintAutoconfig("good.test", 993, 465)),
+			"ispdb.test/v1.1/disagree.test": serveDoc(xml, strings.Replace(lintAutoconfig("disagree.test", 993, 465),
+				"<port>465</port><socketType>SSL</socketType>", "<port>587</port><socketType>STARTTLS</socketType>", 1)),
+			"http://autoconfig.httponly.test/mail/config-v1.1.xml": serveDoc(xml, lintAutoconfig("httponly.test", 993, 465)),
 		},
 		names: []string{"mail.good.test", "autoconfig.good.test", "autodiscover.good.test", "mail.badschema.test", "autoconfig.badschema.test",
 			"mail.getonly.test", "autodiscover.getonly.test", "mail.srvnoaddr.test", "mail.httponly.test", "autoconfig.httponly.test",
-			"mail.disagree.test", "imap.disagree.test", "autoconfig.disagree.test", "mail.wrongcert.test"},
+			"mail.disagree.test", "imap.disagree.test", "autoconfig.disagree.test", "mail.wrongcert.test", "mail.srvprio.test"},
 	}
 	return withExtra(x)
 }
@@ -102,6 +110,7 @@ func lintPOX(host string) string {
 // lintJSON is the part of postino lint's JSON the tests read.
 type lintJSON struct {
 	Schema, Command, Status string
+	Duration                float64 `json:"duration_ms"`
 	Clients                 []struct {
 		Client, Status, Source, Query string
 		Incoming, Outgoing            *struct {
@@ -194,6 +203,12 @@ func TestLintEndToEnd(t *testing.T) {
 			"deltachat":   {"warning", "autoconfig", "mail.disagree.test:993", "mail.disagree.test:465"},
 			"outlook":     {"broken", "", "", ""},
 		}},
+		{"srvprio.test", "broken", 2, []string{"lint.srv-priority"}, map[string]row{
+			"thunderbird": {"warning", "guess", "mail.srvprio.test:993", "mail.srvprio.test:465"},
+			"k9":          {"broken", "", "", ""},
+			"deltachat":   {"warning", "", "mail.srvprio.test:993", "mail.srvprio.test:465"},
+			"outlook":     {"broken", "", "", ""},
+		}},
 		{"wrongcert.test", "broken", 2, []string{"lint.https-certificate"}, map[string]row{
 			"thunderbird": {"warning", "guess", "mail.wrongcert.test:993", "mail.wrongcert.test:465"},
 			"k9":          {"broken", "", "", ""},
@@ -210,6 +225,7 @@ func TestLintEndToEnd(t *testing.T) {
 			t.Fatalf("%s: %v\n%s%s", d.domain, err, out, stderr)
 		}
 		reports[d.domain] = &r
+		t.Logf("postino lint %s: %s in %.0f ms, exit %d, findings %v", d.domain, r.Status, r.Duration, status, r.codes())
 		if r.Schema != "postino/v1" || r.Command != "lint" || r.Status != d.status || status != d.exit {
 			t.Errorf("%s: schema %q command %q status %q exit %d, want %s exit %d\n%s", d.domain, r.Schema, r.Command, r.Status, status, d.status, d.exit, stderr)
 		}
@@ -249,10 +265,23 @@ func lintFindingDetails(t *testing.T, reports map[string]*lintJSON) {
 		}
 		return out
 	}
-	if m := msgs("disagree.test", "lint.sources-disagree"); len(m) != 2 ||
-		!strings.Contains(m[0], "autoconfig https://autoconfig.disagree.test/mail/config-v1.1.xml") || !strings.Contains(m[0], "srv ") ||
-		!strings.Contains(m[0], "imap.disagree.test") {
-		t.Errorf("disagree.test: sources-disagree %q, want one per side naming autoconfig and srv", m)
+	// Incoming: SRV names imap.disagree.test; outgoing: the ISPDB and SRV
+	// name 587 STARTTLS against autoconfig's 465.
+	m := strings.Join(msgs("disagree.test", "lint.sources-disagree"), "\n")
+	for _, want := range []string{
+		"incoming: autoconfig https://autoconfig.disagree.test/mail/config-v1.1.xml names imap mail.disagree.test:993 (tls), srv _imaps/_imap/_pop3s/_pop3/_submissions/_submission names imap imap.disagree.test:993 (tls)",
+		"outgoing: autoconfig https://autoconfig.disagree.test/mail/config-v1.1.xml names smtp mail.disagree.test:465 (tls), ispdb https://ispdb.test/v1.1/disagree.test names smtp mail.disagree.test:587 (starttls)",
+		"outgoing: autoconfig https://autoconfig.disagree.test/mail/config-v1.1.xml names smtp mail.disagree.test:465 (tls), srv _imaps/_imap/_pop3s/_pop3/_submissions/_submission names smtp mail.disagree.test:587 (starttls)",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("disagree.test: sources-disagree lacks %q:\n%s", want, m)
+		}
+	}
+	if n := len(msgs("disagree.test", "lint.sources-disagree")); n != 3 {
+		t.Errorf("disagree.test: %d sources-disagree findings, want 3", n)
+	}
+	if n := len(msgs("srvprio.test", "lint.srv-priority")); n != 2 {
+		t.Errorf("srvprio.test: %d srv-priority findings (IMAP and submission), want 2", n)
 	}
 	if m := msgs("wrongcert.test", "lint.https-certificate"); len(m) != 1 || !strings.Contains(m[0], "autoconfig.wrongcert.test") ||
 		!strings.Contains(m[0], "not autoconfig.wrongcert.test") {
@@ -282,7 +311,7 @@ func lintOtherFormats(t *testing.T, common []string) {
 		t.Errorf("text, good.test: exit %d\n%s", status, out)
 	}
 	t.Logf("postino lint good.test\n%s", out)
-	for _, d := range []string{"getonly.test", "disagree.test", "wrongcert.test", "srvnoaddr.test", "httponly.test", "badschema.test"} {
+	for _, d := range []string{"getonly.test", "disagree.test", "wrongcert.test", "srvnoaddr.test", "httponly.test", "badschema.test", "srvprio.test"} {
 		out, _, status, _ := runPostino(t, 2*time.Minute, append([]string{"lint", d}, common...)...)
 		if status != 2 || !strings.Contains(out, "publish: ") {
 			t.Errorf("text, %s: exit %d, want 2 and what to publish\n%s", d, status, out)

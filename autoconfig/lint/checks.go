@@ -131,7 +131,7 @@ func (v *view) checkHTTP(f *findings, lk *autoconfig.Lookup) {
 	host := hostOf(q)
 	if lk.ErrorKind == "tls" && strings.HasPrefix(q, "https://") {
 		f.add("lint.https-certificate", sevError, host+":443",
-			fmt.Sprintf("https://%s/ cannot be used: %s", host, lk.Error),
+			fmt.Sprintf("https://%s/ cannot be used: %s", host, shortCertError(lk.Error)),
 			fmt.Sprintf("install a certificate from a trusted authority that names %s (clients refuse the publication otherwise)", host))
 	}
 	if hasDocument(lk) && !strings.Contains(strings.ToLower(lk.HTTP.ContentType), "xml") {
@@ -156,6 +156,23 @@ func (v *view) checkHTTP(f *findings, lk *autoconfig.Lookup) {
 	if lk.ErrorKind == "redirect" {
 		f.add("lint.redirect", sevError, "", fmt.Sprintf("%s: %s", q, lk.Error), "end every redirect chain at the document, within a few hops, over https")
 	}
+}
+
+// shortCertError shortens crypto/x509's "certificate is valid for A, B,
+// C, …, not X", whose list can run to hundreds of names on a shared
+// hosting certificate.
+func shortCertError(e string) string {
+	const valid = "certificate is valid for "
+	i := strings.Index(e, valid)
+	j := strings.LastIndex(e, ", not ")
+	if i < 0 || j < i {
+		return e
+	}
+	names := strings.Split(e[i+len(valid):j], ", ")
+	if len(names) <= 3 {
+		return e
+	}
+	return fmt.Sprintf("%s%s and %d more%s", e[:i+len(valid)], strings.Join(names[:3], ", "), len(names)-3, e[j:])
 }
 
 func hostOf(u string) string {

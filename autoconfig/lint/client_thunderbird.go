@@ -7,9 +7,9 @@ import (
 )
 
 // thunderbird follows Thunderbird desktop's FindConfig.parallelAutoDiscovery
-// (comm-central mailnews/extensions/newsblog… accountcreation modules,
-// FindConfig.sys.mjs, FetchConfig.sys.mjs, ExchangeAutoDiscover.sys.mjs,
-// GuessConfig.sys.mjs; docs/lint.md "Thunderbird"):
+// (comm-central's accountcreation modules FindConfig.sys.mjs,
+// FetchConfig.sys.mjs, ExchangeAutoDiscover.sys.mjs, GuessConfig.sys.mjs
+// and readFromXML.sys.mjs; docs/lint.md "Thunderbird"):
 //
 //  1. Priority group, first success in this order wins: the ISP's
 //     https://autoconfig.D, https://D/.well-known, the same two over

@@ -147,3 +147,15 @@ func TestSRVUndeclared(t *testing.T) {
 		t.Errorf("findings %+v", r.Findings)
 	}
 }
+
+func TestShortCertError(t *testing.T) {
+	long := "tls: failed to verify certificate: x509: certificate is valid for a.test, b.test, c.test, d.test, e.test, not x.test"
+	if got, want := shortCertError(long), "tls: failed to verify certificate: x509: certificate is valid for a.test, b.test, c.test and 2 more, not x.test"; got != want {
+		t.Errorf("shortCertError = %q, want %q", got, want)
+	}
+	for _, e := range []string{"x509: certificate is valid for a.test, not x.test", "x509: certificate signed by unknown authority"} {
+		if got := shortCertError(e); got != e {
+			t.Errorf("shortCertError(%q) = %q", e, got)
+		}
+	}
+}
