@@ -323,6 +323,11 @@ func lintOtherFormats(t *testing.T, common []string) {
 		!strings.Contains(out, "::error title=postino lint getonly.test outlook::") {
 		t.Errorf("github, getonly.test: exit %d\n%s", status, out)
 	}
+	out, _, status, _ = runPostino(t, 2*time.Minute, append([]string{"lint", "getonly.test", "-v"}, common...)...)
+	if status != 2 || !strings.Contains(out, "→ found     GET https://autodiscover.getonly.test/autodiscover/autodiscover.xml") ||
+		!strings.Contains(out, "  error     https://autodiscover.getonly.test/autodiscover/autodiscover.xml HTTP 405") {
+		t.Errorf("-v, getonly.test: exit %d, want each client's steps\n%s", status, out)
+	}
 	_, _, status, _ = runPostino(t, 2*time.Minute, append([]string{"lint", "alice@good.test", "--fail-on", "warning"}, common...)...)
 	if status != 0 {
 		t.Errorf("alice@good.test --fail-on warning: exit %d, want 0", status)

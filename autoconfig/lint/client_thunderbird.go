@@ -72,6 +72,14 @@ func thunderbird(v *view) ClientRow {
 		r.Publish = thunderbirdPublish(v, r)
 		return r
 	}
+	if v.autodiscoverAllUnauthorized() {
+		// ExchangeAutoDiscover turns a 401 from every URL into a hard
+		// "Exchange auth error": no guessing follows (mailcow#6642).
+		r.Problems = append(r.Problems, "stops with an \"Exchange auth error\": every autodiscover URL answered 401, and Thunderbird does not guess after that")
+		v.finish(&r, nil, nil)
+		r.Publish = thunderbirdPublish(v, r)
+		return r
+	}
 	in, out := v.thunderbirdGuess()
 	r.Steps = append(r.Steps, Step{Source: autoconfig.SourceGuess, Query: "guess: imap., pop3., pop., smtp., mail., " + v.domain,
 		Outcome: guessOutcome(in, out), Used: in != nil || out != nil})
@@ -81,6 +89,24 @@ func thunderbird(v *view) ClientRow {
 	v.finish(&r, in, out, "finds nothing published: it guesses, which takes long and may pick another server than the one meant")
 	r.Publish = thunderbirdPublish(v, r)
 	return r
+}
+
+// autodiscoverAllUnauthorized: the autodiscover URLs that answered HTTP
+// at all (POST, as Thunderbird asks) all answered 401.
+func (v *view) autodiscoverAllUnauthorized() bool {
+	n := 0
+	for _, q := range []string{"https://autodiscover." + v.domain + "/autodiscover/autodiscover.xml", "https://" + v.domain + "/autodiscover/autodiscover.xml",
+		"http://autodiscover." + v.domain + "/autodiscover/autodiscover.xml", "SRV _autodiscover._tcp." + v.domain} {
+		lk := v.lookup(q)
+		if lk == nil || lk.HTTP == nil || lk.HTTP.Status == 0 {
+			continue
+		}
+		if lk.HTTP.Status != 401 {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 func guessOutcome(in, out *autoconfig.Server) string {

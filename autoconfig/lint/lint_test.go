@@ -159,3 +159,59 @@ func TestShortCertError(t *testing.T) {
 		}
 	}
 }
+
+// TestThunderbirdAutodiscover401: a 401 from autodiscover ends
+// Thunderbird's search before guessing, though a guess would work.
+func TestThunderbirdAutodiscover401(t *testing.T) {
+	guess := autoconfig.Lookup{Source: autoconfig.SourceGuess, Query: "guess mail.example.com", Outcome: autoconfig.OutcomeFound,
+		Servers: []autoconfig.Server{server(autoconfig.IMAP, "mail.example.com", 993, autoconfig.SecurityTLS), server(autoconfig.SMTP, "mail.example.com", 465, autoconfig.SecurityTLS)}}
+	unauthorized := autoconfig.Lookup{Source: autoconfig.SourceAutodiscover, Query: "https://autodiscover.example.com/autodiscover/autodiscover.xml",
+		Outcome: autoconfig.OutcomeError, ErrorKind: "http-status", HTTP: &autoconfig.HTTPExchange{Method: "POST", Status: 401, Secure: true}}
+	r := Run(result([]autoconfig.Lookup{guess}))
+	if tb := rowOf(r, "thunderbird"); tb.Status != StatusWarning || tb.Source != autoconfig.SourceGuess {
+		t.Errorf("without autodiscover: %+v", tb)
+	}
+	r = Run(result([]autoconfig.Lookup{guess, unauthorized}))
+	if tb := rowOf(r, "thunderbird"); tb.Status != StatusBroken || tb.Incoming != nil || !strings.Contains(strings.Join(tb.Problems, " "), "Exchange auth error") {
+		t.Errorf("with a 401: %+v", tb)
+	}
+	if !strings.Contains(codes(r), "lint.autodiscover-auth-required") {
+		t.Errorf("findings %s", codes(r))
+	}
+}
+
+// TestAutodiscoverDocChecks: namespaces, Protocol blocks and the parser's
+// data problems (SPA) reach lint's findings with the URL.
+func TestAutodiscoverDocChecks(t *testing.T) {
+	doc := `<Autodiscover><Response><Account><Action>settings</Action>
+<Protocol><Type>IMAP</Type><Server>mail.example.com</Server><Port>993</Port></Protocol>
+<Protocol><Type>FTP</Type></Protocol></Account></Response></Autodiscover>`
+	const q = "https://autodiscover.example.com/autodiscover/autodiscover.xml"
+	lk := foundLookup(autoconfig.SourceAutodiscover, q, true, doc, server(autoconfig.IMAP, "mail.example.com", 993, autoconfig.SecurityTLS))
+	lk.Findings = []autoconfig.Finding{{Code: "autodiscover.data-problem", Severity: autoconfig.SeverityWarning, Message: "Protocol 1 (IMAP): no SPA given; read as on", Hint: "publish <SPA>off</SPA>"}}
+	r := Run(result([]autoconfig.Lookup{lk}))
+	want := map[string]int{"lint.autodiscover-namespace": 2, "lint.autodiscover-protocol": 1, "lint.autodiscover-data": 1}
+	got := map[string]int{}
+	for _, f := range r.Findings {
+		got[f.Code]++
+		if !strings.HasPrefix(f.Message, q) {
+			t.Errorf("%s does not name the URL: %s", f.Code, f.Message)
+		}
+	}
+	for code, n := range want {
+		if got[code] != n {
+			t.Errorf("%s: %d findings, want %d (all: %v)", code, got[code], n, got)
+		}
+	}
+}
+
+// TestRedirectToHTTP: an https publication that redirects to plain http.
+func TestRedirectToHTTP(t *testing.T) {
+	doc := `<clientConfig version="1.1"><emailProvider id="example.com"><domain>example.com</domain></emailProvider></clientConfig>`
+	lk := foundLookup(autoconfig.SourceAutoconfig, acHTTPS, false, doc, server(autoconfig.IMAP, "mail.example.com", 993, autoconfig.SecurityTLS))
+	lk.HTTP.Hops = []autoconfig.HTTPHop{{URL: acHTTPS, Status: 301}, {URL: "http://autoconfig.example.com/mail/config-v1.1.xml", Status: 200}}
+	r := Run(result([]autoconfig.Lookup{lk}))
+	if !strings.Contains(codes(r), "lint.redirect") {
+		t.Errorf("findings %s lack lint.redirect", codes(r))
+	}
+}
