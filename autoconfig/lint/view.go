@@ -102,6 +102,8 @@ func step(src autoconfig.Source, q string, lk *autoconfig.Lookup) Step {
 		s.Detail = lk.ErrorKind
 	case lk.Outcome == autoconfig.OutcomeFound:
 		s.Detail = serversText(lk.Servers)
+	case len(lk.Notes) > 0:
+		s.Detail = lk.Notes[len(lk.Notes)-1] // why nothing came of it
 	}
 	return s
 }
