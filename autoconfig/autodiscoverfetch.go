@@ -123,6 +123,7 @@ func (r *autodiscoverRun) chain() {
 		}
 		res, err := fetchHTTP(r.ctx, r.o, httpRequest{method: http.MethodPost, url: target, owner: r.orig.Domain,
 			body: AutodiscoverRequest(cur.String()), contentType: autodiscoverContentType})
+		recordHTTP(&r.lk, http.MethodPost, res)
 		r.hops += max(len(res.hops)-1, 0) // the HTTP redirects followed
 		r.secure = r.secure && res.secure
 		noteRedirects(&r.lk, res)
@@ -236,6 +237,7 @@ func (r *autodiscoverRun) locate(d string) (string, bool) {
 func (r *autodiscoverRun) locateHTTP(d string) (string, bool) {
 	u := r.method.query(d)
 	res, err := fetchHTTP(r.ctx, r.o, httpRequest{method: http.MethodGet, url: u, noFollow: true})
+	recordHTTP(&r.lk, http.MethodGet, res)
 	if err != nil {
 		failHTTPLookup(&r.lk, err)
 		return "", false
@@ -302,4 +304,60 @@ func (r *autodiscoverRun) locateSRV(d string) (string, bool) {
 		r.leftDomain(target, "its SRV record")
 	}
 	return "https://" + host + "/autodiscover/autodiscover.xml", true
+}
+
+// LookupAutodiscoverGET asks https://D/autodiscover/autodiscover.xml and
+// https://autodiscover.D/autodiscover/autodiscover.xml with a plain GET,
+// as Delta Chat does (chatmail/core configure: HTTP GET, POX parsed,
+// RedirectUrl followed up to ten times). Outlook and Thunderbird POST;
+// asking both ways is how postino lint tells a server that answers only
+// one of them. The queries read "GET https://…". No credentials are sent.
+func LookupAutodiscoverGET(ctx context.Context, addr Address, o *HTTPOptions) []Lookup {
+	urls := []string{autodiscoverRoot.query(addr.Domain), autodiscoverSubdomain.query(addr.Domain)}
+	out := make([]Lookup, len(urls))
+	parallel(func() { out[0] = autodiscoverGET(ctx, addr, urls[0], o) },
+		func() { out[1] = autodiscoverGET(ctx, addr, urls[1], o) })
+	return out
+}
+
+func autodiscoverGET(ctx context.Context, addr Address, target string, o *HTTPOptions) Lookup {
+	lk := Lookup{Source: SourceAutodiscover, Query: "GET " + target}
+	start := time.Now()
+	defer func() { lk.Duration = Duration(time.Since(start)) }()
+	secure := true
+	for hop := 0; ; hop++ {
+		res, err := fetchHTTP(ctx, o, httpRequest{method: http.MethodGet, url: target, owner: addr.Domain})
+		recordHTTP(&lk, http.MethodGet, res)
+		noteRedirects(&lk, res)
+		secure = secure && res.secure && len(res.offsite) == 0
+		if err != nil {
+			failHTTPLookup(&lk, err)
+			return lk
+		}
+		ad, err := ParseAutodiscover(res.body, addr)
+		if err != nil {
+			failHTTPLookup(&lk, err)
+			if errors.Is(err, ErrNoConfig) {
+				lk.Outcome, lk.ErrorKind = OutcomeNone, ""
+			}
+			notWebPage(&lk, err, noteContentType(&lk, res.contentType), res.body)
+			return lk
+		}
+		if ad.Action != "redirectUrl" {
+			lk.Servers = ad.Servers
+			lk.Outcome = OutcomeNone
+			if len(ad.Servers) > 0 {
+				lk.Outcome, lk.Trusted = OutcomeFound, secure
+			}
+			return lk
+		}
+		u, err := url.Parse(ad.RedirectURL)
+		if err != nil || u.Scheme != "https" || hop >= maxAutodiscoverHops {
+			failHTTPLookup(&lk, fmt.Errorf("%w: redirectUrl %q", errBadRedirect, ad.RedirectURL))
+			return lk
+		}
+		lk.Notes = append(lk.Notes, fmt.Sprintf("autodiscover redirectUrl from %s to %s", target, u))
+		secure = secure && SameOrganisation(u.Hostname(), addr.Domain)
+		target = u.String()
+	}
 }

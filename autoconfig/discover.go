@@ -33,6 +33,13 @@ type Options struct {
 	GuessStagger time.Duration
 	// Disabled sources are not asked.
 	Disabled []Source
+	// Complete asks every source to the end and probes every candidate,
+	// instead of stopping once nothing pending can beat what is verified:
+	// postino lint judges every publication, not only the winner.
+	Complete bool
+	// AutodiscoverGET also asks the two https Autodiscover URLs with GET,
+	// as Delta Chat does (see LookupAutodiscoverGET).
+	AutodiscoverGET bool
 	// Progress, if set, is called (from one goroutine) with each lookup as
 	// it completes and each candidate as its probe completes.
 	Progress func(lk *Lookup, c *Candidate)
@@ -167,7 +174,7 @@ func (e *engine) run(tasks []task) {
 			e.abandon()
 			return
 		}
-		if !e.stoppedEarly && e.settled(Incoming) && e.settled(Outgoing) {
+		if !e.o.Complete && !e.stoppedEarly && e.settled(Incoming) && e.settled(Outgoing) {
 			// Nothing still running can beat what is verified: stop it.
 			e.stoppedEarly = true
 			e.cancel()

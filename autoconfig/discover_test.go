@@ -394,3 +394,30 @@ func TestDiscoverBareDomainUsername(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscoverComplete: with Options.Complete, a probe that could not
+// change the recommendation still runs to its end (postino lint needs
+// every server's verdict); without it, the run stops once settled.
+func TestDiscoverComplete(t *testing.T) {
+	zone := srvZone()
+	zone["mail.example.com"] = resolvertest.Records{A: []string{"192.0.2.9"}}
+	slow := "imap mail.example.com:993 tls"
+	for _, complete := range []bool{false, true} {
+		p := &fakeProber{
+			ok:    map[string]bool{"imap imap.example.com:993 tls": true, "pop3 pop.example.com:995 tls": true, "smtp smtp.example.com:587 starttls": true, "smtp smtp.other.net:465 tls": true, slow: true, "smtp mail.example.com:465 tls": true},
+			delay: map[string]time.Duration{slow: 500 * time.Millisecond},
+		}
+		o, _ := testOptions(t, zone, p)
+		o.Complete = complete
+		res := discover(t, "alice@example.com", o)
+		var got *Candidate
+		for i, c := range res.Incoming.Candidates {
+			if c.Key() == slow {
+				got = &res.Incoming.Candidates[i]
+			}
+		}
+		if got == nil || got.Probe == nil || (got.Probe.Status == ProbeOK) != complete {
+			t.Errorf("Complete=%v: the slow guess's probe = %+v", complete, got)
+		}
+	}
+}

@@ -57,6 +57,11 @@ type Lookup struct {
 	Notes []string `json:"notes,omitempty"`
 	// Findings are the problems this lookup revealed.
 	Findings []Finding `json:"-"`
+	// HTTP is the exchange behind an HTTP-based lookup (nil for DNS and
+	// the built-in database), and Document the last answer's body as read
+	// (size-capped): the evidence that postino lint judges publications by.
+	HTTP     *HTTPExchange `json:"-"`
+	Document []byte        `json:"-"`
 	// prefs is the publisher's preference for each of Servers (SRV
 	// priority, file order); lower is preferred. Nil means file order.
 	prefs []int
@@ -67,4 +72,46 @@ type Lookup struct {
 	// config is the clientConfig document behind a found Mozilla-format
 	// answer, for the facts beyond servers (see ProviderFacts).
 	config *MozillaConfig
+}
+
+// HTTPExchange is what one HTTP-based lookup sent and saw.
+type HTTPExchange struct {
+	Method string `json:"method"`
+	// Hops are the requests made, redirects included, in order.
+	Hops []HTTPHop `json:"hops"`
+	// FinalURL, Status and ContentType are those of the last answer.
+	FinalURL    string `json:"final_url"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	// Secure: every hop was https.
+	Secure bool `json:"secure"`
+}
+
+// HTTPHop is one request of an exchange and the status it got.
+type HTTPHop struct {
+	URL    string `json:"url"`
+	Status int    `json:"status"`
+}
+
+// recordHTTP keeps the evidence of res on lk; for a chain of several
+// fetches (autodiscover), the hops add up and the last answer counts.
+func recordHTTP(lk *Lookup, method string, res *httpResponse) {
+	if lk.HTTP == nil {
+		lk.HTTP = &HTTPExchange{Method: method, Secure: true}
+	}
+	for _, h := range res.hops {
+		lk.HTTP.Hops = append(lk.HTTP.Hops, HTTPHop(h))
+	}
+	lk.HTTP.FinalURL, lk.HTTP.Status, lk.HTTP.ContentType = res.finalURL, res.status, res.contentType
+	lk.HTTP.Secure = lk.HTTP.Secure && res.secure
+	lk.Document = res.body
+}
+
+// Preference is the publisher's preference for Servers[i] (SRV priority,
+// else file order); lower is preferred.
+func (lk *Lookup) Preference(i int) int {
+	if lk.prefs != nil && i < len(lk.prefs) {
+		return lk.prefs[i]
+	}
+	return i
 }

@@ -52,6 +52,7 @@ func LookupMozilla(ctx context.Context, src Source, url string, addr Address, ow
 	lk := Lookup{Source: src, Query: url}
 	res, err := fetchHTTP(ctx, o, httpRequest{method: http.MethodGet, url: url, owner: owner})
 	lk.Duration = Duration(res.duration)
+	recordHTTP(&lk, http.MethodGet, res)
 	noteRedirects(&lk, res)
 	if !res.secure {
 		lk.Notes = append(lk.Notes, "fetched over plain http: anyone on the network path could have changed it")

@@ -61,6 +61,13 @@ func buildTasks(addr Address, o *Options) []task {
 				emit(lk)
 			}
 		}})
+		if o.AutodiscoverGET {
+			ts = append(ts, task{SourceAutodiscover, "autodiscover GET for " + addr.Domain, func(ctx context.Context, emit func(Lookup)) {
+				for _, lk := range LookupAutodiscoverGET(ctx, addr, o.HTTP) {
+					emit(lk)
+				}
+			}})
+		}
 	}
 	if o.enabled(SourceGuess) {
 		ts = append(ts, task{SourceGuess, "guesses for " + addr.Domain, func(ctx context.Context, emit func(Lookup)) {

@@ -79,7 +79,7 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		Commands: []*cli.Command{
 			discoverCommand(), testCommand(), explainCommand(),
 			providersCommand(),
-			configCommand(), checkCommand(), serveCommand(),
+			configCommand(), checkCommand(), serveCommand(), lintCommand(),
 			completionCommand(), manCommand(), helpCommand(),
 		},
 		OnUsageError: onUsageError,

@@ -76,6 +76,8 @@ func emittedCodes(t *testing.T) []string {
 	}
 	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\(|\b[cC]ode\w*\s*=\s*)"([a-z0-9]+\.[a-z0-9-]+)"`)
 	afiles, _ := filepath.Glob("../autoconfig/*.go")
+	lfiles, _ := filepath.Glob("../autoconfig/lint/*.go")
+	afiles = append(afiles, lfiles...)
 	cfiles, _ := filepath.Glob("../commands/check_*.go")
 	afiles = append(afiles, cfiles...)
 	for _, f := range afiles {
