@@ -23,9 +23,9 @@ const (
 // does not work from here; a path postino could not fully verify is a
 // warning or unknown, never broken. Every broken or warning side gets a
 // finding naming its best candidate's own cause.
-func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) SideResult {
+func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) (sr SideResult) {
 	sortCandidates(cs)
-	sr := SideResult{Candidates: cs, Status: StatusUnknown}
+	sr = SideResult{Candidates: cs, Status: StatusUnknown}
 	what := "incoming (IMAP or POP3)"
 	if side == Outgoing {
 		what = "outgoing (SMTP submission)"
