@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -30,6 +31,9 @@ type netSetup struct {
 	roots    *x509.CertPool
 	http     *autoconfig.HTTPOptions
 	mailFrom string // the account's address: the sender of the relay check
+	// dialCheck, when set, may refuse an address before the prober
+	// connects to it (serve's rule on internal addresses).
+	dialCheck func(ctx context.Context, ip netip.Addr) error
 }
 
 func newNetSetup(c *cli.Context) (*netSetup, error) {
@@ -91,8 +95,26 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 	case resolver.IPv6:
 		network = "tcp6"
 	}
+	dialer := ns.dialer
+	if check := ns.dialCheck; check != nil {
+		guarded := *ns.dialer
+		var nd net.Dialer
+		// resolver.Dialer hands Dial one IP address at a time: the check
+		// sees every address after resolution, just before the connect.
+		guarded.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return nil, fmt.Errorf("not dialled, %s is not an IP address and port", address)
+			}
+			if err := check(ctx, ap.Addr()); err != nil {
+				return nil, err
+			}
+			return nd.DialContext(ctx, network, address)
+		}
+		dialer = &guarded
+	}
 	return probe.New(&probe.Options{
-		DialContext: ns.dialer.DialContext, Resolve: ns.dialer.Resolve, Network: network,
+		DialContext: dialer.DialContext, Resolve: dialer.Resolve, Network: network,
 		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, string, error) {
 			ips, ans, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
 			from := ""

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path"
 	"strings"
@@ -95,6 +96,12 @@ func loadServeConfig(file string) (*serveConfig, error) {
 		cfg.Modules["default"] = &serveModule{}
 	}
 	for name, m := range cfg.Modules {
+		if name == unknownModule {
+			return nil, usageError{fmt.Errorf("--config: module name %q is reserved for the requests of unknown modules", name)}
+		}
+		if m == nil {
+			return nil, usageError{fmt.Errorf("--config: module %q: want an object", name)}
+		}
 		if err := m.prepare(); err != nil {
 			return nil, usageError{fmt.Errorf("--config: module %q: %w", name, err)}
 		}
@@ -165,6 +172,9 @@ func (c *serveConfig) allowed(t checkTarget) bool {
 		name = t.srv.Host
 	}
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if ip, err := netip.ParseAddr(name); err == nil && coversAddress(c.Allow, ip) {
+		return true
+	}
 	for _, p := range c.Allow {
 		if ok, _ := path.Match(strings.ToLower(p), name); ok {
 			return true
