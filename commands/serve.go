@@ -41,8 +41,8 @@ func serveCommand() *cli.Command {
 		Flags: append(globalFlagsExcept(flgFormat, flgNoColor, flgConcurrency),
 			&cli.StringFlag{Name: flgListen, Value: "127.0.0.1:9719", Usage: "Listen on this address (:9719 for every interface)."},
 			&cli.StringFlag{Name: flgConfig, Usage: "Read modules and the allow-list from this JSON file."},
-			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once."},
-			&cli.IntFlag{Name: flgMaxConnections, Value: 1024, Usage: "Keep at most this many HTTP connections open (keep it below the descriptor limit)."},
+			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once.", Action: atLeast(flgMaxConcurrent, 1)},
+			&cli.IntFlag{Name: flgMaxConnections, Value: 1024, Usage: "Keep at most this many HTTP connections open (keep it below the descriptor limit).", Action: atLeast(flgMaxConnections, 1)},
 			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
 		),
 		Action: runServe,
@@ -65,9 +65,6 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	maxConns := c.Int(flgMaxConnections)
-	if maxConns < 1 {
-		return usageError{fmt.Errorf("--%s %d: want at least 1", flgMaxConnections, maxConns)}
-	}
 	ln, err := net.Listen("tcp", c.String(flgListen))
 	if err != nil {
 		return withHint(fmt.Errorf("listen: %w", err), "choose another address with --listen HOST:PORT")
@@ -107,9 +104,6 @@ func newServeHandler(c *cli.Context) (*serveHandler, error) {
 		return nil, err
 	}
 	n := c.Int(flgMaxConcurrent)
-	if n < 1 {
-		return nil, usageError{fmt.Errorf("--max-concurrent %d: want at least 1", n)}
-	}
 	for _, m := range cfg.Modules {
 		m.runner, err = newCheckRunner(c.App, runSettings{
 			Resolver: c.String(flgResolver), CAFile: c.String(flgCAFile), IPv4: c.Bool(flgIPv4), IPv6: c.Bool(flgIPv6),

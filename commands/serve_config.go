@@ -115,6 +115,9 @@ func loadServeConfig(file string) (*serveConfig, error) {
 }
 
 func (m *serveModule) prepare() error {
+	if m.CertWarnDays != nil && *m.CertWarnDays < 0 || m.CertCritDays < 0 || m.WarnTime < 0 || m.CritTime < 0 || m.ProbeTimeout < 0 || m.Timeout < 0 {
+		return fmt.Errorf("cert_warn_days, cert_crit_days, timeout, probe_timeout, warn_time and crit_time cannot be negative")
+	}
 	if len(m.Paths) == 0 {
 		m.Paths = []autoconfig.Side{autoconfig.Incoming, autoconfig.Outgoing}
 	}
@@ -123,10 +126,10 @@ func (m *serveModule) prepare() error {
 			return fmt.Errorf("paths: %q is neither incoming nor outgoing", p)
 		}
 	}
-	if m.Timeout <= 0 {
+	if m.Timeout == 0 {
 		m.Timeout = serveDuration(defaultModuleTimeout)
 	}
-	if m.ProbeTimeout <= 0 || m.ProbeTimeout > m.Timeout {
+	if m.ProbeTimeout == 0 || m.ProbeTimeout > m.Timeout {
 		m.ProbeTimeout = m.Timeout
 	}
 	if m.FailOn == "" {
@@ -139,6 +142,7 @@ func (m *serveModule) prepare() error {
 	if m.CertWarnDays != nil {
 		warn = *m.CertWarnDays
 	}
+
 	req, err := expandCodes("require", m.Require)
 	if err != nil {
 		return err
