@@ -101,7 +101,8 @@ func (j *checkJUnit) result(r *checkResult) error {
 	if err := j.top(); err != nil {
 		return err
 	}
-	s := junitSuite{Name: r.Target, Package: "postino.check", ID: j.n, Hostname: j.host,
+	target := displayLine(r.Target)
+	s := junitSuite{Name: target, Package: "postino.check", ID: j.n, Hostname: j.host,
 		Timestamp: j.now().UTC().Format("2006-01-02T15:04:05")}
 	j.n++
 	s.Props = []junitProperty{{"state", r.State.String()}}
@@ -115,9 +116,9 @@ func (j *checkJUnit) result(r *checkResult) error {
 		s.Time = "0"
 	}
 	for _, it := range checkItems(r) {
-		c := junitCase{Name: strings.TrimSpace(it.Server + " " + it.Name), Classname: r.Target + "." + string(it.Side), Time: seconds(it.Duration)}
+		c := junitCase{Name: strings.TrimSpace(it.Server + " " + it.Name), Classname: target + "." + string(it.Side), Time: seconds(it.Duration)}
 		if it.Side == "" {
-			c.Classname = r.Target
+			c.Classname = target
 		}
 		msg := &junitMessage{Message: it.Message, Type: it.Name, Text: it.Message}
 		if it.Hint != "" {

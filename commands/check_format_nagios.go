@@ -55,7 +55,8 @@ func (n *checkNagios) line(depth int, st checkState, text string) {
 
 func (n *checkNagios) result(r *checkResult) error {
 	depth := 0
-	summary := r.Target + ": "
+	target := displayLine(r.Target)
+	summary := target + ": "
 	if r.Report == nil {
 		summary += "could not test: " + errText(r.Err)
 	} else {
@@ -73,11 +74,11 @@ func (n *checkNagios) result(r *checkResult) error {
 	}
 	n.lastLine = summary
 	if r.State != stateOK {
-		n.bad = append(n.bad, r.Target)
+		n.bad = append(n.bad, target)
 	}
 	prefix := ""
 	if !n.o.single {
-		prefix = r.Target + " "
+		prefix = target + " "
 	}
 	for _, s := range r.sides() {
 		if s.Status == statusSkipped {
@@ -95,7 +96,7 @@ func (n *checkNagios) result(r *checkResult) error {
 			}
 			for _, f := range d.Findings {
 				if f.Severity != autoconfig.SeverityInfo {
-					n.line(depth+1, stateOfSeverity(f.Severity), f.Code+": "+f.Message)
+					n.line(depth+1, stateOfSeverity(f.Severity), f.Code+": "+displayText(f.Message))
 				}
 			}
 			n.serverPerf(prefix+proto, d)
@@ -148,7 +149,9 @@ func (n *checkNagios) perfValue(label, value, warn, crit string) {
 	if k := n.labels[label]; k > 1 {
 		label = fmt.Sprintf("%s_%d", label, k)
 	}
-	label = strings.ReplaceAll(label, "'", "''")
+	// The guidelines allow any character in a label but = and ' (which
+	// is doubled); | would end the perfdata.
+	label = strings.NewReplacer("'", "''", "=", "_", "|", "/").Replace(label)
 	n.perf = append(n.perf, fmt.Sprintf("'%s'=%s;%s;%s;0", label, value, warn, crit))
 }
 
@@ -184,5 +187,5 @@ func errText(err error) string {
 	if err == nil {
 		return "unknown error"
 	}
-	return err.Error()
+	return displayText(err.Error())
 }

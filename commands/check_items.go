@@ -50,7 +50,7 @@ func checkItems(r *checkResult) []checkItem {
 	if r.Report == nil {
 		msg := "could not test"
 		if r.Err != nil {
-			msg = r.Err.Error()
+			msg = errText(r.Err)
 		}
 		return []checkItem{{Name: "run", Outcome: outcomeErr, Message: msg}}
 	}
@@ -67,7 +67,7 @@ func checkItems(r *checkResult) []checkItem {
 			d := ts.Diagnosis
 			for _, ph := range d.Phases {
 				it := checkItem{Side: s.name, Server: serverLabel(d), Name: strings.TrimSpace(ph.Name + " " + ph.Address),
-					Outcome: outcomePass, Message: ph.Detail, Duration: time.Duration(ph.Duration), Phase: true}
+					Outcome: outcomePass, Message: displayText(ph.Detail), Duration: time.Duration(ph.Duration), Phase: true}
 				if !ph.OK {
 					it.Outcome = outcomeFail
 				}
@@ -95,7 +95,7 @@ func checkItems(r *checkResult) []checkItem {
 func findingItems(side autoconfig.Side, server string, fs []autoconfig.Finding) []checkItem {
 	var items []checkItem
 	for _, f := range fs {
-		it := checkItem{Side: f.Side, Server: server, Name: f.Code, Outcome: outcomePass, Message: f.Message, Hint: f.Hint}
+		it := checkItem{Side: f.Side, Server: server, Name: f.Code, Outcome: outcomePass, Message: displayText(f.Message), Hint: displayText(f.Hint)}
 		if it.Side == "" {
 			it.Side = side
 		}
