@@ -65,8 +65,16 @@ func checkItems(r *checkResult) []checkItem {
 		}
 		for _, ts := range s.Servers {
 			d := ts.Diagnosis
+			// After STARTTLS a server is asked for its capabilities
+			// again: the second ask is a check of its own.
+			seen, afterStartTLS := map[string]bool{}, false
 			for _, ph := range d.Phases {
-				it := checkItem{Side: s.name, Server: serverLabel(d), Name: strings.TrimSpace(ph.Name + " " + ph.Address),
+				name := strings.TrimSpace(ph.Name + " " + ph.Address)
+				if seen[name] && afterStartTLS {
+					name = strings.TrimSpace(ph.Name + " after starttls " + ph.Address)
+				}
+				seen[name], afterStartTLS = true, afterStartTLS || ph.Name == autoconfig.PhaseStartTLS
+				it := checkItem{Side: s.name, Server: serverLabel(d), Name: name,
 					Outcome: outcomePass, Message: displayText(ph.Detail), Duration: time.Duration(ph.Duration), Phase: true}
 				if !ph.OK {
 					it.Outcome = outcomeFail
