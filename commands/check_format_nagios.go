@@ -74,7 +74,7 @@ func (n *checkNagios) result(r *checkResult) error {
 	}
 	n.lastLine = summary
 	if r.State != stateOK {
-		n.bad = append(n.bad, target)
+		n.bad = append(n.bad, shorten(target, 60))
 	}
 	prefix := ""
 	if !n.o.single {
@@ -155,6 +155,11 @@ func (n *checkNagios) perfValue(label, value, warn, crit string) {
 	n.perf = append(n.perf, fmt.Sprintf("'%s'=%s;%s;%s;0", label, value, warn, crit))
 }
 
+// finish writes the status line first. Nagios truncates plugin output
+// (8 KB in Nagios 4) and shows the first line in every overview: with
+// several targets it holds only the summary, and the perfdata follows the
+// long output, after a | on its last line and then one value a line, as
+// the Nagios plugin API allows ("LONG TEXT LINE N | PERFDATA LINE 2").
 func (n *checkNagios) finish(s *checkSummary) error {
 	summary := n.lastLine
 	if !n.o.single {
@@ -165,15 +170,29 @@ func (n *checkNagios) finish(s *checkSummary) error {
 	}
 	summary = strings.NewReplacer("\n", " ", "|", "/").Replace(summary)
 	first := "POSTINO " + s.worst.String() + " - " + summary
-	if len(n.perf) > 0 {
-		first += "|" + strings.Join(n.perf, " ")
+	lines, perf := n.lines, n.perf
+	switch {
+	case len(perf) == 0:
+	case n.o.single || len(lines) == 0:
+		first += "|" + strings.Join(perf, " ")
+	default:
+		lines = append(lines[:len(lines)-1:len(lines)-1], lines[len(lines)-1]+" | "+perf[0])
+		lines = append(lines, perf[1:]...)
 	}
 	ew := &errWriter{w: n.o.w}
 	ew.printf("%s\n", first)
-	for _, l := range n.lines {
+	for _, l := range lines {
 		ew.printf("%s\n", l)
 	}
 	return ew.err
+}
+
+// shorten cuts s to at most n characters.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func firstN(l []string, n int) []string {
