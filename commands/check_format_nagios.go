@@ -187,14 +187,6 @@ func (n *checkNagios) finish(s *checkSummary) error {
 	return ew.err
 }
 
-// shorten cuts s to at most n characters.
-func shorten(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
 func firstN(l []string, n int) []string {
 	if len(l) > n {
 		return append(l[:n:n], fmt.Sprintf("%d more", len(l)-n))
