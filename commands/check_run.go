@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/autoconfig"
-	"github.com/postino-mail/postino/autoconfig/resolver"
 	"github.com/postino-mail/postino/probe"
 	"github.com/urfave/cli/v2"
 )
@@ -115,11 +114,10 @@ func (r *checkRunner) run(ctx context.Context, t checkTarget) *checkResult {
 		res.Err = context.Canceled
 		return res.finish()
 	}
-	if t.srv != nil && dnsFailedOnly(rep) && r.resolverDead(ctx, t.srv.Host) {
+	if t.srv != nil && r.ns.resolverDeadFor(ctx, rep) {
 		// As for address targets (dnsDead): nothing was learnt about
 		// the server, only that this machine's resolver is gone.
-		res.Err = withHint(fmt.Errorf("the DNS resolver did not answer any question"),
-			"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+		res.Err = errResolverDead
 		return res.finish()
 	}
 	rep.Command = "check"
@@ -127,40 +125,4 @@ func (r *checkRunner) run(ctx context.Context, t checkTarget) *checkResult {
 	r.policy.apply(rep)
 	res.Report = rep
 	return res.finish()
-}
-
-// dnsFailedOnly reports whether every server of the report failed its DNS
-// lookup.
-func dnsFailedOnly(rep *testReport) bool {
-	n := 0
-	for _, side := range []testSide{rep.Incoming, rep.Outgoing} {
-		for _, ts := range side.Servers {
-			failed := false
-			for _, f := range ts.Findings {
-				failed = failed || f.Code == probe.CodeDNSFailed
-			}
-			if !failed {
-				return false
-			}
-			n++
-		}
-	}
-	return n > 0
-}
-
-// resolverDead asks the resolver for host again: no answer at all (a
-// timeout, nothing listening), rather than an answer such as SERVFAIL
-// from the domain's name servers, means the resolver is dead. A run out
-// of time cannot tell, and counts as dead: UNKNOWN, not CRITICAL.
-func (r *checkRunner) resolverDead(ctx context.Context, host string) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	family := resolver.IPv4
-	if r.ns.dialer.Family == resolver.IPv6 {
-		family = resolver.IPv6
-	}
-	_, _, err := r.ns.resolver.LookupIP(ctx, host, family)
-	k := resolver.Kind(err)
-	return k == "timeout" || k == "unreachable"
 }

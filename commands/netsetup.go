@@ -145,3 +145,45 @@ func rootPool(caFile string) (*x509.CertPool, error) {
 	}
 	return pool, nil
 }
+
+// errResolverDead ends a run that learnt nothing but that the resolver
+// does not answer (exit 3).
+var errResolverDead = withHint(fmt.Errorf("the DNS resolver did not answer any question"),
+	"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+
+// resolverDeadFor reports whether every server of the report failed its
+// DNS lookup because the resolver itself is dead: asked again for the
+// first server's name, it gives no answer at all (a timeout, nothing
+// listening), rather than an answer such as SERVFAIL from the domain's
+// name servers. A run out of time cannot tell, and counts as dead:
+// UNKNOWN, not CRITICAL.
+func (ns *netSetup) resolverDeadFor(ctx context.Context, rep *testReport) bool {
+	host := ""
+	for _, side := range []testSide{rep.Incoming, rep.Outgoing} {
+		for _, ts := range side.Servers {
+			failed := false
+			for _, f := range ts.Findings {
+				failed = failed || f.Code == probe.CodeDNSFailed
+			}
+			if !failed {
+				return false
+			}
+			if host == "" {
+				host = ts.Server.Host
+			}
+		}
+	}
+	if host == "" {
+		return false
+	}
+	if ctx.Err() != nil {
+		return true
+	}
+	family := resolver.IPv4
+	if ns.dialer.Family == resolver.IPv6 {
+		family = resolver.IPv6
+	}
+	_, _, err := ns.resolver.LookupIP(ctx, host, family)
+	k := resolver.Kind(err)
+	return k == "timeout" || k == "unreachable"
+}

@@ -125,6 +125,9 @@ func runTest(c *cli.Context) error {
 	if err := out.test(rep); err != nil {
 		return err
 	}
+	if len(run.asked) > 0 && ns.resolverDeadFor(ctx, rep) {
+		return errResolverDead // the named servers' names could not be looked up
+	}
 	var statuses []autoconfig.Status
 	for _, s := range []testSide{rep.Incoming, rep.Outgoing} {
 		if s.Status != statusSkipped {
