@@ -156,15 +156,6 @@ func (m *serveModule) prepare() error {
 	return nil
 }
 
-func (m *serveModule) wants(side autoconfig.Side) bool {
-	for _, p := range m.Paths {
-		if p == side {
-			return true
-		}
-	}
-	return false
-}
-
 // allowed reports whether the allow-list admits a target: its domain (an
 // address's or a domain target's) or its host (a URL's).
 func (c *serveConfig) allowed(t checkTarget) bool {
