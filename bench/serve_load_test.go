@@ -42,7 +42,6 @@ func BenchmarkServeScrapes(b *testing.B) {
 }
 
 func benchServeScrapes(b *testing.B, config string) {
-	bin := postinoBin(b)
 	ca, err := probetest.NewCA()
 	if err != nil {
 		b.Fatal(err)
@@ -59,20 +58,7 @@ func benchServeScrapes(b *testing.B, config string) {
 	target := "imaps://" + slowRelay(b, imap.Addr)
 	cfg := filepath.Join(b.TempDir(), "serve.json")
 	os.WriteFile(cfg, []byte(config), 0o644)
-
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--max-concurrent", "16", "--ca-file", caFile, "--config", cfg)
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stderr).ReadString('\n')
-	m := regexp.MustCompile(`serving on (http://[0-9.:]+)/`).FindStringSubmatch(line)
-	if m == nil {
-		b.Fatalf("serve did not start: %q %v", line, err)
-	}
-	base := m[1]
-	go io.Copy(io.Discard, stderr)
+	base, cmd := startServeProcess(b, "--max-concurrent", "16", "--ca-file", caFile, "--config", cfg)
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	b.ResetTimer()
@@ -102,6 +88,65 @@ func benchServeScrapes(b *testing.B, config string) {
 		b.ReportMetric(g, "goroutines-after")
 	}
 	b.ReportMetric(rssMiB(cmd.Process.Pid), "rss-MiB-after")
+}
+
+// serveBin is the binary under test: POSTINO_BENCH_BIN (an older build,
+// for a before/after comparison) or this tree's.
+func serveBin(b *testing.B) string {
+	if p := os.Getenv("POSTINO_BENCH_BIN"); p != "" {
+		return p
+	}
+	return postinoBin(b)
+}
+
+// startServeProcess runs `postino serve` on a free loopback port until
+// the benchmark ends, and returns its base URL.
+func startServeProcess(b *testing.B, args ...string) (string, *exec.Cmd) {
+	cmd := exec.Command(serveBin(b), append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stderr).ReadString('\n')
+	m := regexp.MustCompile(`serving on (http://[0-9.:]+)/`).FindStringSubmatch(line)
+	if m == nil {
+		b.Fatalf("serve did not start: %q %v", line, err)
+	}
+	go io.Copy(io.Discard, stderr)
+	return m[1], cmd
+}
+
+// BenchmarkServeIdleConnections: 1,000 clients each scrape /healthz once
+// and keep their connection open, idle. It reports serve's open
+// descriptors right after and 35 s later (serve closes idle connections
+// after 30 s).
+func BenchmarkServeIdleConnections(b *testing.B) {
+	for range b.N {
+		base, cmd := startServeProcess(b)
+		var clients []*http.Client
+		for range 1000 {
+			c := &http.Client{Transport: &http.Transport{}}
+			resp, err := c.Get(base + "/healthz")
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			clients = append(clients, c)
+		}
+		b.ReportMetric(float64(openFDs(cmd.Process.Pid)), "fds-after-1000-clients")
+		time.Sleep(35 * time.Second)
+		b.ReportMetric(float64(openFDs(cmd.Process.Pid)), "fds-after-35s-idle")
+		for _, c := range clients {
+			c.CloseIdleConnections()
+		}
+	}
+}
+
+func openFDs(pid int) int {
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	return len(fds)
 }
 
 // scrapeOnce sends what Prometheus sends and sorts the answer.
