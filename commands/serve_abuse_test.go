@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -221,4 +222,72 @@ func TestServeDialsDiscoveredInternal(t *testing.T) {
 	if code, body := scrape(t, base, "imaps://127.0.0.1:"+strconv.Itoa(imapPort), "default", 5); code != 200 || !strings.Contains(body, "probe_success 1\n") {
 		t.Errorf("a URL target the allow-list names: %d\n%s", code, body)
 	}
+}
+
+// slowRelay forwards connections to backend after delay: a healthy
+// server that takes its time.
+func slowRelay(t *testing.T, backend string, delay time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				time.Sleep(delay)
+				s, err := net.Dial("tcp", backend)
+				if err != nil {
+					return
+				}
+				defer s.Close()
+				go io.Copy(s, c)
+				io.Copy(c, s)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestServe200Scrapes: 200 scrapes at once at --max-concurrent 16 of a
+// healthy server that takes 0.3 s. Each gets a real result or a 503,
+// never a failure the exporter made up, and /metrics counts the 503s as
+// overloaded.
+func TestServe200Scrapes(t *testing.T) {
+	imapPort, _, caFile, _ := testServers(t)
+	target := "imaps://" + slowRelay(t, "127.0.0.1:"+strconv.Itoa(imapPort), 300*time.Millisecond)
+	base := startServe(t, `{"modules": {"default": {"timeout": "2s"}}}`, "--ca-file", caFile, "--max-concurrent", "16")
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// 4 s scrapes, 2 s probes (slack for a loaded machine): a scrape
+			// may wait 1.5 s for a slot.
+			code, body := scrape(t, base, target, "default", 4)
+			k := fmt.Sprint(code)
+			if code == 200 && !strings.Contains(body, "probe_success 1\n") {
+				k = "false failure"
+			}
+			mu.Lock()
+			counts[k]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if counts["false failure"] > 0 || counts["200"] < 16 || counts["503"] == 0 || counts["200"]+counts["503"] != 200 {
+		t.Errorf("200 scrapes: %v", counts)
+	}
+	if m := serveMetrics(t, base); !strings.Contains(m, fmt.Sprintf(`{module="default",result="overloaded"} %d`, counts["503"])) {
+		t.Errorf("/metrics does not count %d overloaded:\n%s", counts["503"], m)
+	}
+	t.Logf("%v", counts)
 }
