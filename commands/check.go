@@ -34,10 +34,12 @@ func checkCommand() *cli.Command {
 			"Formats: text, json, junit, nagios, prometheus, github. See docs/check.md.",
 		Flags: append(checkGlobalFlags(),
 			&cli.StringFlag{Name: flgFrom, Usage: "Read targets from this file, one a line (# starts a comment); - is standard input."},
-			&cli.IntFlag{Name: flgCertWarnDays, Value: probe.DefaultCertWarnDays, Usage: "Warn when a certificate expires within this many days (0: never)."},
-			&cli.IntFlag{Name: flgCertCritDays, Usage: "Fail when a certificate expires within this many days (0: only when expired)."},
-			&cli.DurationFlag{Name: flgWarnTime, Usage: "Warn when a server takes longer than this from connect to capabilities."},
-			&cli.DurationFlag{Name: flgCritTime, Usage: "Fail when a server takes longer than this from connect to capabilities."},
+			&cli.StringFlag{Name: flgOutput, Aliases: []string{"o"}, Usage: "Write --format's output to this file (replaced atomically when the run ends) instead of standard output."},
+			&cli.StringSliceFlag{Name: flgWrite, Usage: "Also write FORMAT to FILE (replaced atomically), as FORMAT=FILE; repeat for more: --write junit=postino.xml."},
+			&cli.IntFlag{Name: flgCertWarnDays, Value: probe.DefaultCertWarnDays, Usage: "Warn when a certificate expires within this many days (0: never).", Action: atLeast(flgCertWarnDays, 0)},
+			&cli.IntFlag{Name: flgCertCritDays, Usage: "Fail when a certificate expires within this many days (0: only when expired).", Action: atLeast(flgCertCritDays, 0)},
+			&cli.DurationFlag{Name: flgWarnTime, Usage: "Warn when a server takes longer than this from connect to capabilities.", Action: notNegative(flgWarnTime)},
+			&cli.DurationFlag{Name: flgCritTime, Usage: "Fail when a server takes longer than this from connect to capabilities.", Action: notNegative(flgCritTime)},
 			&cli.StringSliceFlag{Name: flgRequire, Usage: "Make these findings fatal: codes or starttls, ipv6, ipv4, cert (comma-separated or repeated)."},
 			&cli.StringSliceFlag{Name: flgIgnore, Usage: "Drop these findings: codes or aliases as for --require."},
 			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
@@ -75,9 +77,6 @@ func runCheck(c *cli.Context) error {
 		}
 	}
 	n := c.Int(flgConcurrency)
-	if n < 1 {
-		return usageError{fmt.Errorf("--concurrency %d: want at least 1", n)}
-	}
 	runner, err := newCheckRunner(c.App, runSettings{
 		Resolver: c.String(flgResolver), CAFile: c.String(flgCAFile), IPv4: c.Bool(flgIPv4), IPv6: c.Bool(flgIPv6),
 		ProbeTimeout: c.Duration(flgProbeTimeout), CertWarnDays: c.Int(flgCertWarnDays), ISPDBURL: c.String(flgISPDBURL),
@@ -87,13 +86,13 @@ func runCheck(c *cli.Context) error {
 		return err
 	}
 	single := from == "" && len(args) == 1 && args[0] != "-"
-	fmtr, err := newCheckFormatter(format, checkFormatOptions{
-		w: c.App.Writer, colour: colourOn(c.App.Writer, c.Bool(flgNoColor)), width: checkWidth(c),
+	fmtr, err := openCheckOutputs(c, format, checkFormatOptions{
 		verbose: c.Bool(flgVerbose), single: single, failOn: failOn, policy: pol, env: os.Getenv,
 	})
 	if err != nil {
 		return err
 	}
+	defer fmtr.abort()
 	src, err := targetSource(c.Context, args, from, c.App.Reader)
 	if err != nil {
 		return err
@@ -113,6 +112,11 @@ func runCheck(c *cli.Context) error {
 	}
 	if sum.Targets == 0 {
 		return withHint(fmt.Errorf("no targets in the input"), "write one target a line; # starts a comment")
+	}
+	if c.Context.Err() != nil {
+		// Interrupted: the results are partial, the files keep the last
+		// complete run's (a textfile collector must not read a half run).
+		fmtr.abort()
 	}
 	if err := fmtr.finish(sum); err != nil {
 		return err

@@ -74,14 +74,14 @@ func (t *checkText) stateWord(s checkState) string {
 func (t *checkText) result(r *checkResult) error {
 	ew := &errWriter{w: t.o.w}
 	if r.Report == nil {
-		ew.printf("%s %s  could not test: %s\n", t.stateWord(r.State), r.Target, r.Err)
+		ew.printf("%s %s  could not test: %s\n", t.stateWord(r.State), displayLine(r.Target), printableDetail(errText(r.Err)))
 		return ew.err
 	}
 	var paths []string
 	for _, s := range r.sides() {
 		paths = append(paths, string(s.name)+" "+pathSummary(s))
 	}
-	ew.printf("%s %s  %s  %s\n", t.stateWord(r.State), r.Target, strings.Join(paths, "  "), t.pal.dim(ms(r.Report.Duration)))
+	ew.printf("%s %s  %s  %s\n", t.stateWord(r.State), displayLine(r.Target), strings.Join(paths, "  "), t.pal.dim(ms(r.Report.Duration)))
 	if r.State == stateOK && !t.o.verbose {
 		return ew.err
 	}

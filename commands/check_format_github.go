@@ -55,8 +55,9 @@ func (g *checkGitHub) annotate(level, title, msg string) error {
 
 func (g *checkGitHub) result(r *checkResult) error {
 	g.row(r)
+	target := displayLine(r.Target)
 	if r.Report == nil {
-		return g.annotate("error", "postino check "+r.Target, "could not test "+r.Target+": "+errText(r.Err))
+		return g.annotate("error", "postino check "+target, "could not test "+target+": "+errText(r.Err))
 	}
 	for _, it := range checkItems(r) {
 		level := ""
@@ -70,7 +71,7 @@ func (g *checkGitHub) result(r *checkResult) error {
 		if level == "" || it.Phase {
 			continue
 		}
-		title := strings.TrimSpace(fmt.Sprintf("postino %s %s %s", r.Target, it.Side, it.Server))
+		title := strings.TrimSpace(fmt.Sprintf("postino %s %s %s", target, it.Side, it.Server))
 		msg := it.Name + ": " + it.Message
 		if it.Hint != "" {
 			msg += "\nhint: " + it.Hint
@@ -80,7 +81,7 @@ func (g *checkGitHub) result(r *checkResult) error {
 		}
 	}
 	if r.State == stateOK {
-		_, err := fmt.Fprintf(g.o.w, "postino check %s: OK\n", r.Target)
+		_, err := fmt.Fprintf(g.o.w, "postino check %s: OK\n", target)
 		if err != nil {
 			return err
 		}
@@ -107,7 +108,7 @@ func (g *checkGitHub) row(r *checkResult) {
 	} else {
 		in = "could not test: " + errText(r.Err)
 	}
-	_, g.err = fmt.Fprintf(g.summary, "| %s | %s | %s | %s |\n", cell(r.Target), r.State, cell(in), cell(out))
+	_, g.err = fmt.Fprintf(g.summary, "| %s | %s | %s | %s |\n", cell(displayLine(r.Target)), r.State, cell(in), cell(out))
 }
 
 func (g *checkGitHub) finish(s *checkSummary) error {

@@ -101,7 +101,8 @@ func (j *checkJUnit) result(r *checkResult) error {
 	if err := j.top(); err != nil {
 		return err
 	}
-	s := junitSuite{Name: r.Target, Package: "postino.check", ID: j.n, Hostname: j.host,
+	target := displayLine(r.Target)
+	s := junitSuite{Name: target, Package: "postino.check", ID: j.n, Hostname: j.host,
 		Timestamp: j.now().UTC().Format("2006-01-02T15:04:05")}
 	j.n++
 	s.Props = []junitProperty{{"state", r.State.String()}}
@@ -114,10 +115,29 @@ func (j *checkJUnit) result(r *checkResult) error {
 	} else {
 		s.Time = "0"
 	}
-	for _, it := range checkItems(r) {
-		c := junitCase{Name: strings.TrimSpace(it.Server + " " + it.Name), Classname: r.Target + "." + string(it.Side), Time: seconds(it.Duration)}
+	items := checkItems(r)
+	// One failure per cause: a server's failed phase and the finding
+	// that explains it (a refused port: connect and net.connect-refused)
+	// are one problem, reported by the finding.
+	explained := map[string]bool{}
+	for _, it := range items {
+		if !it.Phase && (it.Outcome == outcomeFail || it.Outcome == outcomeErr) {
+			explained[it.Server] = true
+		}
+	}
+	names := map[string]int{}
+	for _, it := range items {
+		if it.Phase && it.Outcome == outcomeFail && explained[it.Server] {
+			continue
+		}
+		c := junitCase{Name: strings.TrimSpace(it.Server + " " + it.Name), Classname: target + "." + string(it.Side), Time: seconds(it.Duration)}
+		// Test names are unique in a suite: the same finding twice on
+		// one server (two provider.hint notes) is told apart by number.
+		if names[c.Classname+"\x00"+c.Name]++; names[c.Classname+"\x00"+c.Name] > 1 {
+			c.Name += fmt.Sprintf(" (%d)", names[c.Classname+"\x00"+c.Name])
+		}
 		if it.Side == "" {
-			c.Classname = r.Target
+			c.Classname = target
 		}
 		msg := &junitMessage{Message: it.Message, Type: it.Name, Text: it.Message}
 		if it.Hint != "" {

@@ -55,7 +55,8 @@ func (n *checkNagios) line(depth int, st checkState, text string) {
 
 func (n *checkNagios) result(r *checkResult) error {
 	depth := 0
-	summary := r.Target + ": "
+	target := displayLine(r.Target)
+	summary := target + ": "
 	if r.Report == nil {
 		summary += "could not test: " + errText(r.Err)
 	} else {
@@ -73,11 +74,11 @@ func (n *checkNagios) result(r *checkResult) error {
 	}
 	n.lastLine = summary
 	if r.State != stateOK {
-		n.bad = append(n.bad, r.Target)
+		n.bad = append(n.bad, shorten(target, 60))
 	}
 	prefix := ""
 	if !n.o.single {
-		prefix = r.Target + " "
+		prefix = target + " "
 	}
 	for _, s := range r.sides() {
 		if s.Status == statusSkipped {
@@ -95,7 +96,7 @@ func (n *checkNagios) result(r *checkResult) error {
 			}
 			for _, f := range d.Findings {
 				if f.Severity != autoconfig.SeverityInfo {
-					n.line(depth+1, stateOfSeverity(f.Severity), f.Code+": "+f.Message)
+					n.line(depth+1, stateOfSeverity(f.Severity), f.Code+": "+displayText(f.Message))
 				}
 			}
 			n.serverPerf(prefix+proto, d)
@@ -148,10 +149,17 @@ func (n *checkNagios) perfValue(label, value, warn, crit string) {
 	if k := n.labels[label]; k > 1 {
 		label = fmt.Sprintf("%s_%d", label, k)
 	}
-	label = strings.ReplaceAll(label, "'", "''")
+	// The guidelines allow any character in a label but = and ' (which
+	// is doubled); | would end the perfdata.
+	label = strings.NewReplacer("'", "''", "=", "_", "|", "/").Replace(label)
 	n.perf = append(n.perf, fmt.Sprintf("'%s'=%s;%s;%s;0", label, value, warn, crit))
 }
 
+// finish writes the status line first. Nagios truncates plugin output
+// (8 KB in Nagios 4) and shows the first line in every overview: with
+// several targets it holds only the summary, and the perfdata follows the
+// long output, after a | on its last line and then one value a line, as
+// the Nagios plugin API allows ("LONG TEXT LINE N | PERFDATA LINE 2").
 func (n *checkNagios) finish(s *checkSummary) error {
 	summary := n.lastLine
 	if !n.o.single {
@@ -162,12 +170,18 @@ func (n *checkNagios) finish(s *checkSummary) error {
 	}
 	summary = strings.NewReplacer("\n", " ", "|", "/").Replace(summary)
 	first := "POSTINO " + s.worst.String() + " - " + summary
-	if len(n.perf) > 0 {
-		first += "|" + strings.Join(n.perf, " ")
+	lines, perf := n.lines, n.perf
+	switch {
+	case len(perf) == 0:
+	case n.o.single || len(lines) == 0:
+		first += "|" + strings.Join(perf, " ")
+	default:
+		lines = append(lines[:len(lines)-1:len(lines)-1], lines[len(lines)-1]+" | "+perf[0])
+		lines = append(lines, perf[1:]...)
 	}
 	ew := &errWriter{w: n.o.w}
 	ew.printf("%s\n", first)
-	for _, l := range n.lines {
+	for _, l := range lines {
 		ew.printf("%s\n", l)
 	}
 	return ew.err
@@ -184,5 +198,5 @@ func errText(err error) string {
 	if err == nil {
 		return "unknown error"
 	}
-	return err.Error()
+	return displayText(err.Error())
 }

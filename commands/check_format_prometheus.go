@@ -98,7 +98,7 @@ func b2f(b bool) float64 {
 func (p *checkPrometheus) result(r *checkResult) error {
 	var base []string
 	if !p.o.single {
-		base = []string{"target", r.Target}
+		base = []string{"target", displayLine(r.Target)}
 	}
 	with := func(kv ...string) []string { return append(append([]string{}, base...), kv...) }
 	success := r.State == stateOK || (r.State == stateWarning && p.o.failOn != "warning")

@@ -50,7 +50,7 @@ func checkItems(r *checkResult) []checkItem {
 	if r.Report == nil {
 		msg := "could not test"
 		if r.Err != nil {
-			msg = r.Err.Error()
+			msg = errText(r.Err)
 		}
 		return []checkItem{{Name: "run", Outcome: outcomeErr, Message: msg}}
 	}
@@ -65,9 +65,17 @@ func checkItems(r *checkResult) []checkItem {
 		}
 		for _, ts := range s.Servers {
 			d := ts.Diagnosis
+			// After STARTTLS a server is asked for its capabilities
+			// again: the second ask is a check of its own.
+			seen, afterStartTLS := map[string]bool{}, false
 			for _, ph := range d.Phases {
-				it := checkItem{Side: s.name, Server: serverLabel(d), Name: strings.TrimSpace(ph.Name + " " + ph.Address),
-					Outcome: outcomePass, Message: ph.Detail, Duration: time.Duration(ph.Duration), Phase: true}
+				name := strings.TrimSpace(ph.Name + " " + ph.Address)
+				if seen[name] && afterStartTLS {
+					name = strings.TrimSpace(ph.Name + " after starttls " + ph.Address)
+				}
+				seen[name], afterStartTLS = true, afterStartTLS || ph.Name == autoconfig.PhaseStartTLS
+				it := checkItem{Side: s.name, Server: serverLabel(d), Name: name,
+					Outcome: outcomePass, Message: displayText(ph.Detail), Duration: time.Duration(ph.Duration), Phase: true}
 				if !ph.OK {
 					it.Outcome = outcomeFail
 				}
@@ -95,7 +103,7 @@ func checkItems(r *checkResult) []checkItem {
 func findingItems(side autoconfig.Side, server string, fs []autoconfig.Finding) []checkItem {
 	var items []checkItem
 	for _, f := range fs {
-		it := checkItem{Side: f.Side, Server: server, Name: f.Code, Outcome: outcomePass, Message: f.Message, Hint: f.Hint}
+		it := checkItem{Side: f.Side, Server: server, Name: f.Code, Outcome: outcomePass, Message: displayText(f.Message), Hint: displayText(f.Hint)}
 		if it.Side == "" {
 			it.Side = side
 		}

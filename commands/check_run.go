@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -28,6 +29,9 @@ type runSettings struct {
 	ISPDBURL         string
 	// DiscoveryConcurrency bounds the probes of one target's discovery.
 	DiscoveryConcurrency int
+	// DialCheck, when set, may refuse an address before a probe connects
+	// (serve's rule on internal addresses).
+	DialCheck func(ctx context.Context, ip netip.Addr) error
 }
 
 // checkRunner runs one target the way `postino test` does, without login.
@@ -62,6 +66,7 @@ func newCheckRunner(app *cli.App, s runSettings, pol checkPolicy, timeout time.D
 	if err != nil {
 		return nil, err
 	}
+	ns.dialCheck = s.DialCheck
 	return &checkRunner{tc: tc, ns: ns, prober: ns.prober(s.ProbeTimeout), policy: pol, timeout: timeout}, nil
 }
 
@@ -107,6 +112,12 @@ func (r *checkRunner) run(ctx context.Context, t checkTarget) *checkResult {
 	if errors.Is(context.Cause(ctx), context.Canceled) {
 		// Interrupted, not timed out: nothing was learnt about the target.
 		res.Err = context.Canceled
+		return res.finish()
+	}
+	if t.srv != nil && r.ns.resolverDeadFor(ctx, rep) {
+		// As for address targets (dnsDead): nothing was learnt about
+		// the server, only that this machine's resolver is gone.
+		res.Err = errResolverDead
 		return res.finish()
 	}
 	rep.Command = "check"

@@ -68,6 +68,11 @@ func parseTargetURL(s string) (*autoconfig.Server, error) {
 	if u.Host == "" || (u.Path != "" && u.Path != "/") || u.User != nil {
 		return nil, fmt.Errorf("want SCHEME://HOST[:PORT]")
 	}
+	if strings.Contains(u.Hostname(), "%") {
+		// An IPv6 zone (RFC 6874) names an interface of this machine, and
+		// its text could pass for an allowed domain in serve's allow-list.
+		return nil, fmt.Errorf("an IPv6 zone (%%) in the host is not accepted")
+	}
 	sec := autoconfig.SecurityStartTLS
 	if sch.tls {
 		sec = autoconfig.SecurityTLS

@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,27 +67,43 @@ func TestCheckJUnitConsumer(t *testing.T) {
 			t.Skipf("npm install junit2json: %v\n%s", err, out)
 		}
 	}
-	f := writeTemp(t, "junit.xml", renderFixtures(t, "junit", false, "error", nil))
-	out, err := exec.Command("node", filepath.Join(dir, "read.mjs"), f).Output()
-	if err != nil {
-		t.Fatalf("node read.mjs: %v", err)
-	}
-	var got struct {
-		Suites, Tests, Failures, Errors, Skipped int
-		Cases                                    []string
-	}
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	// The fixture: 4 targets; the broken one's connect phase and finding
-	// fail, dead.test is an error, the warning target skips outgoing.
-	if got.Suites != 4 || got.Failures != 2 || got.Errors != 1 || got.Skipped != 1 {
+	got := readJUnit(t, renderFixtures(t, "junit", false, "error", nil))
+	// The fixture: 4 targets; the broken one's refused port is one
+	// failure (the finding; the connect phase it explains is not
+	// repeated), dead.test is an error, the warning target skips outgoing.
+	if got.Suites != 4 || got.Failures != 1 || got.Errors != 1 || got.Skipped != 1 {
 		t.Errorf("junit2json read %+v", got)
 	}
 	want := "bob@broken.test | bob@broken.test.outgoing | smtp smtp.broken.test:465 net.connect-refused | failure"
 	if !strings.Contains(strings.Join(got.Cases, "\n"), want) {
 		t.Errorf("no case %q in\n%s", want, strings.Join(got.Cases, "\n"))
 	}
+}
+
+// junitRead is what the consumer counted.
+type junitRead struct {
+	Suites, Tests, Failures, Errors, Skipped int
+	Cases                                    []string
+}
+
+// readJUnit has the consumer of testdata/junit/consumer (installed by
+// TestCheckJUnitConsumer) read a JUnit file.
+func readJUnit(t *testing.T, junit []byte) junitRead {
+	t.Helper()
+	dir := filepath.Join("testdata", "junit", "consumer")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "junit2json")); err != nil {
+		t.Skip("junit2json is not installed in testdata/junit/consumer")
+	}
+	node := needTool(t, "node", false)
+	out, err := exec.Command(node, filepath.Join(dir, "read.mjs"), writeTemp(t, "junit.xml", junit)).Output()
+	if err != nil {
+		t.Fatalf("node read.mjs: %v", err)
+	}
+	var got junitRead
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	return got
 }
 
 // TestCheckPrometheusFormat checks the exposition with promtool (Debian's
@@ -140,23 +158,80 @@ func checkExposition(t *testing.T, s string) {
 	}
 }
 
-// nagiosFirstLine is the plugin output's first line as the
-// monitoring-plugins guidelines define it: SERVICE STATE - text, then
-// optionally | and 'label'=value[UOM];[warn];[crit];[min];[max] items.
-var nagiosFirstLine = regexp.MustCompile(`^POSTINO (OK|WARNING|CRITICAL|UNKNOWN) - [^|]+(\|('([^']|'')+'=[-0-9.]+(s|ms|us|%|B|KB|MB|TB|c)?(;[-0-9.:~@]*){0,4})( '([^']|'')+'=[-0-9.]+(s|ms|us|%|B|KB|MB|TB|c)?(;[-0-9.:~@]*){0,4})*)?$`)
+// nagiosPerf is one perfdata item as the monitoring-plugins guidelines
+// define it: 'label'=value[UOM];[warn];[crit];[min];[max].
+const nagiosPerf = `'([^']|'')+'=[-0-9.]+(s|ms|us|%|B|KB|MB|TB|c)?(;[-0-9.:~@]*){0,4}`
 
-// TestCheckNagiosFormat checks the plugin output's shape: the first line,
-// then subcheck lines only, with no | after the first line.
+// nagiosFirstLine is the plugin output's first line: SERVICE STATE -
+// text, then optionally | and perfdata items.
+var nagiosFirstLine = regexp.MustCompile(`^POSTINO (OK|WARNING|CRITICAL|UNKNOWN) - [^|]+(\|` + nagiosPerf + `( ` + nagiosPerf + `)*)?$`)
+
+var (
+	nagiosSubcheck     = regexp.MustCompile(`^( {2})*\\_\[(OK|WARNING|CRITICAL|UNKNOWN)\] - [^|]*$`)
+	nagiosLastSubcheck = regexp.MustCompile(`^( {2})*\\_\[(OK|WARNING|CRITICAL|UNKNOWN)\] - [^|]* \| ` + nagiosPerf + `$`)
+	nagiosPerfLine     = regexp.MustCompile(`^` + nagiosPerf + `( ` + nagiosPerf + `)*$`)
+)
+
+// parseNagios reads plugin output as the Nagios plugin API lays it out:
+// "TEXT | PERFDATA", long text lines, and after a | on the last of them
+// more perfdata, a line at a time. It returns the first line and the
+// number of perfdata items.
+func parseNagios(t *testing.T, out string) (first string, perf int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	first = lines[0]
+	if !nagiosFirstLine.MatchString(first) {
+		t.Errorf("first line does not follow the plugin guidelines:\n%s", first)
+	}
+	if i := strings.IndexByte(first, '|'); i >= 0 {
+		perf += strings.Count(first[i:], "'=")
+	}
+	inPerf := false
+	for _, l := range lines[1:] {
+		switch {
+		case inPerf && nagiosPerfLine.MatchString(l):
+			perf += strings.Count(l, "'=")
+		case !inPerf && nagiosSubcheck.MatchString(l):
+		case !inPerf && nagiosLastSubcheck.MatchString(l):
+			inPerf = true
+			perf++
+		default:
+			t.Errorf("not a subcheck or perfdata line: %q", l)
+		}
+	}
+	return first, perf
+}
+
+// TestCheckNagiosFormat checks the plugin output's shape: perfdata on the
+// first line for one target, after the long output for several.
 func TestCheckNagiosFormat(t *testing.T) {
 	for _, single := range []bool{false, true} {
-		lines := strings.Split(strings.TrimSuffix(string(renderFixtures(t, "nagios", single, "warning", nil)), "\n"), "\n")
-		if !nagiosFirstLine.MatchString(lines[0]) {
-			t.Errorf("first line does not follow the plugin guidelines:\n%s", lines[0])
+		first, perf := parseNagios(t, string(renderFixtures(t, "nagios", single, "warning", nil)))
+		if want := map[bool]int{false: 30, true: 14}[single]; perf != want {
+			t.Errorf("single %v: %d perfdata items, want %d", single, perf, want)
 		}
-		for _, l := range lines[1:] {
-			if !regexp.MustCompile(`^( {2})*\\_\[(OK|WARNING|CRITICAL|UNKNOWN)\] - [^|]*$`).MatchString(l) {
-				t.Errorf("not a subcheck line: %q", l)
-			}
+		if strings.Contains(first, "|") == !single {
+			t.Errorf("single %v: first line %q", single, first)
 		}
+	}
+}
+
+// TestCheckNagios300Targets: the status line stays a short summary (Nagios
+// keeps 8 KB of output at most) however many targets and however long
+// their names.
+func TestCheckNagios300Targets(t *testing.T) {
+	var buf bytes.Buffer
+	n := &checkNagios{o: checkFormatOptions{w: &buf, failOn: "warning"}}
+	sum := newSummary("warning")
+	for i := range 300 {
+		r := fixtureResults()[i%4]
+		r.Target = fmt.Sprintf("%s-%d-%s", r.Target, i, strings.Repeat("x", 200))
+		sum.add(r)
+		n.result(r)
+	}
+	n.finish(sum)
+	first, perf := parseNagios(t, buf.String())
+	if len(first) > 1024 || perf != 75*30 {
+		t.Errorf("first line %d bytes (want at most 1 KB), %d perfdata items (want %d):\n%s", len(first), perf, 75*30, first)
 	}
 }

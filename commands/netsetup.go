@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -30,6 +31,9 @@ type netSetup struct {
 	roots    *x509.CertPool
 	http     *autoconfig.HTTPOptions
 	mailFrom string // the account's address: the sender of the relay check
+	// dialCheck, when set, may refuse an address before the prober
+	// connects to it (serve's rule on internal addresses).
+	dialCheck func(ctx context.Context, ip netip.Addr) error
 }
 
 func newNetSetup(c *cli.Context) (*netSetup, error) {
@@ -91,8 +95,26 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 	case resolver.IPv6:
 		network = "tcp6"
 	}
+	dialer := ns.dialer
+	if check := ns.dialCheck; check != nil {
+		guarded := *ns.dialer
+		var nd net.Dialer
+		// resolver.Dialer hands Dial one IP address at a time: the check
+		// sees every address after resolution, just before the connect.
+		guarded.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return nil, fmt.Errorf("not dialled, %s is not an IP address and port", address)
+			}
+			if err := check(ctx, ap.Addr()); err != nil {
+				return nil, err
+			}
+			return nd.DialContext(ctx, network, address)
+		}
+		dialer = &guarded
+	}
 	return probe.New(&probe.Options{
-		DialContext: ns.dialer.DialContext, Resolve: ns.dialer.Resolve, Network: network,
+		DialContext: dialer.DialContext, Resolve: dialer.Resolve, Network: network,
 		ResolveFamily: func(ctx context.Context, host, family string) ([]net.IP, string, error) {
 			ips, ans, err := ns.resolver.LookupIP(ctx, host, resolver.Family(family))
 			from := ""
@@ -122,4 +144,46 @@ func rootPool(caFile string) (*x509.CertPool, error) {
 		return nil, usageError{fmt.Errorf("--ca-file %s: no PEM certificate in it", caFile)}
 	}
 	return pool, nil
+}
+
+// errResolverDead ends a run that learnt nothing but that the resolver
+// does not answer (exit 3).
+var errResolverDead = withHint(fmt.Errorf("the DNS resolver did not answer any question"),
+	"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
+
+// resolverDeadFor reports whether every server of the report failed its
+// DNS lookup because the resolver itself is dead: asked again for the
+// first server's name, it gives no answer at all (a timeout, nothing
+// listening), rather than an answer such as SERVFAIL from the domain's
+// name servers. A run out of time cannot tell, and counts as dead:
+// UNKNOWN, not CRITICAL.
+func (ns *netSetup) resolverDeadFor(ctx context.Context, rep *testReport) bool {
+	host := ""
+	for _, side := range []testSide{rep.Incoming, rep.Outgoing} {
+		for _, ts := range side.Servers {
+			failed := false
+			for _, f := range ts.Findings {
+				failed = failed || f.Code == probe.CodeDNSFailed
+			}
+			if !failed {
+				return false
+			}
+			if host == "" {
+				host = ts.Server.Host
+			}
+		}
+	}
+	if host == "" {
+		return false
+	}
+	if ctx.Err() != nil {
+		return true
+	}
+	family := resolver.IPv4
+	if ns.dialer.Family == resolver.IPv6 {
+		family = resolver.IPv6
+	}
+	_, _, err := ns.resolver.LookupIP(ctx, host, family)
+	k := resolver.Kind(err)
+	return k == "timeout" || k == "unreachable"
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/postino-mail/postino/autoconfig"
 )
@@ -91,7 +92,12 @@ func listOrNone(l []string) string {
 func printableDetail(s string) string {
 	s = strings.ReplaceAll(s, "\n", " | ")
 	if len(s) > 160 {
-		s = s[:157] + "…"
+		// Cut at a character boundary: half a character is invalid UTF-8.
+		cut := 157
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -12,13 +12,15 @@ import (
 
 	"github.com/postino-mail/postino/autoconfig"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/net/netutil"
 )
 
 // Flags of `postino serve`.
 const (
-	flgListen        = "listen"
-	flgConfig        = "config"
-	flgMaxConcurrent = "max-concurrent"
+	flgListen         = "listen"
+	flgConfig         = "config"
+	flgMaxConcurrent  = "max-concurrent"
+	flgMaxConnections = "max-connections"
 )
 
 // scrapeMargin is taken off Prometheus' scrape timeout so that the
@@ -39,31 +41,50 @@ func serveCommand() *cli.Command {
 		Flags: append(globalFlagsExcept(flgFormat, flgNoColor, flgConcurrency),
 			&cli.StringFlag{Name: flgListen, Value: "127.0.0.1:9719", Usage: "Listen on this address (:9719 for every interface)."},
 			&cli.StringFlag{Name: flgConfig, Usage: "Read modules and the allow-list from this JSON file."},
-			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once."},
+			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once.", Action: atLeast(flgMaxConcurrent, 1)},
+			&cli.IntFlag{Name: flgMaxConnections, Value: 1024, Usage: "Keep at most this many HTTP connections open (keep it below the descriptor limit).", Action: atLeast(flgMaxConnections, 1)},
 			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
 		),
 		Action: runServe,
 	}
 }
 
+// Connection handling of serve's HTTP server. Scrapes are small GETs:
+// a request that takes longer than serveReadTimeout to arrive is not
+// Prometheus. Idle keep-alive connections are closed after serveIdleTimeout
+// (Prometheus reconnects at its next scrape), so idle clients cannot hold
+// descriptors for long, and --max-connections bounds them all.
+const (
+	serveReadTimeout = 10 * time.Second
+	serveIdleTimeout = 30 * time.Second
+)
+
 func runServe(c *cli.Context) error {
 	h, err := newServeHandler(c)
 	if err != nil {
 		return err
 	}
+	maxConns := c.Int(flgMaxConnections)
 	ln, err := net.Listen("tcp", c.String(flgListen))
 	if err != nil {
 		return withHint(fmt.Errorf("listen: %w", err), "choose another address with --listen HOST:PORT")
 	}
 	fmt.Fprintf(c.App.ErrWriter, "postino: serving on http://%s/probe?target=…\n", ln.Addr())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: serveReadTimeout,
+		ReadTimeout:       serveReadTimeout,
+		// The longest answer: a wait for a slot and a whole probe.
+		WriteTimeout: h.longestScrape() + serveReadTimeout,
+		IdleTimeout:  serveIdleTimeout,
+	}
 	go func() {
 		<-c.Context.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
 	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	if err := srv.Serve(netutil.LimitListener(ln, maxConns)); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -83,14 +104,12 @@ func newServeHandler(c *cli.Context) (*serveHandler, error) {
 		return nil, err
 	}
 	n := c.Int(flgMaxConcurrent)
-	if n < 1 {
-		return nil, usageError{fmt.Errorf("--max-concurrent %d: want at least 1", n)}
-	}
 	for _, m := range cfg.Modules {
 		m.runner, err = newCheckRunner(c.App, runSettings{
 			Resolver: c.String(flgResolver), CAFile: c.String(flgCAFile), IPv4: c.Bool(flgIPv4), IPv6: c.Bool(flgIPv6),
 			ProbeTimeout: time.Duration(m.ProbeTimeout), CertWarnDays: m.policy.CertWarnDays, ISPDBURL: c.String(flgISPDBURL),
 			DiscoveryConcurrency: 16,
+			DialCheck:            cfg.dialCheck,
 		}, m.policy, time.Duration(m.Timeout))
 		if err != nil {
 			return nil, err
@@ -118,18 +137,38 @@ func (h *serveHandler) index(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "postino exporter: /probe?target=alice@example.com&module=default, /metrics, /healthz\n")
 }
 
-// deadline is when a probe must be done: the module's timeout, or
-// Prometheus' scrape timeout less scrapeMargin if that is sooner.
-func deadline(r *http.Request, m *serveModule) time.Duration {
-	d := time.Duration(m.Timeout)
-	if v, err := strconv.ParseFloat(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64); err == nil && v > 0 {
-		scrape := time.Duration(v*float64(time.Second)) - scrapeMargin
-		// A very short scrape timeout still gets half of itself.
-		scrape = max(scrape, time.Duration(v*float64(time.Second))/2)
-		d = min(d, scrape)
+// scrapeBudget splits a scrape's time: probe is how long the probe runs
+// (the module's timeout, or Prometheus' scrape timeout less scrapeMargin
+// if that is sooner), wait how long the scrape may wait for a free slot
+// without cutting the probe short: what is left of the scrape timeout.
+// Without the header the client's patience is unknown: it may wait as long
+// as a probe takes.
+func scrapeBudget(r *http.Request, m *serveModule) (probe, wait time.Duration) {
+	probe = time.Duration(m.Timeout)
+	v, err := strconv.ParseFloat(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64)
+	if err != nil || !(v > 0 && v <= 1e6) { // NaN too
+		return probe, probe
+	}
+	scrape := time.Duration(v * float64(time.Second))
+	// A very short scrape timeout still gets half of itself.
+	limit := max(scrape-scrapeMargin, scrape/2)
+	probe = min(probe, limit)
+	return probe, limit - probe
+}
+
+// longestScrape is the longest a /probe request may take.
+func (h *serveHandler) longestScrape() time.Duration {
+	var d time.Duration
+	for _, m := range h.cfg.Modules {
+		d = max(d, 2*time.Duration(m.Timeout))
 	}
 	return d
 }
+
+// unknownModule is the one label under which /metrics counts requests
+// for modules the configuration does not have: the label's values stay
+// those of the configuration, whatever clients send.
+const unknownModule = "(unknown)"
 
 func (h *serveHandler) probe(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -140,7 +179,7 @@ func (h *serveHandler) probe(w http.ResponseWriter, r *http.Request) {
 	}
 	m := h.cfg.Modules[modName]
 	if m == nil {
-		h.stats.scrape(modName, "bad-request", 0)
+		h.stats.scrape(unknownModule, "bad-request", 0)
 		http.Error(w, fmt.Sprintf("unknown module %q", modName), http.StatusBadRequest)
 		return
 	}
@@ -155,17 +194,17 @@ func (h *serveHandler) probe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("target %q is not in the allow-list of the configuration", t.Raw), http.StatusForbidden)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), deadline(r, m))
-	defer cancel()
-	h.stats.waiting.Add(1)
-	select {
-	case h.sem <- struct{}{}:
-		h.stats.waiting.Add(-1)
-	case <-ctx.Done():
-		h.stats.waiting.Add(-1)
+	budget, wait := scrapeBudget(r, m)
+	if !h.acquire(r.Context(), wait) {
+		// Not the target's failure: this exporter had no slot in time.
 		h.stats.scrape(modName, "overloaded", 0)
 		http.Error(w, "too many probes at once: try again, raise --max-concurrent, or run more instances", http.StatusServiceUnavailable)
 		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), budget)
+	defer cancel()
+	if t.srv != nil {
+		ctx = withNamedTarget(ctx)
 	}
 	h.stats.inFlight.Add(1)
 	res := m.runner.run(ctx, t)
@@ -182,6 +221,30 @@ func (h *serveHandler) probe(w http.ResponseWriter, r *http.Request) {
 	h.stats.scrape(modName, outcome, time.Since(start))
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(buf.Bytes())
+}
+
+// acquire takes a probe slot, waiting at most wait; false means none came
+// free in time (or the client left).
+func (h *serveHandler) acquire(ctx context.Context, wait time.Duration) bool {
+	select {
+	case h.sem <- struct{}{}:
+		return true
+	default:
+	}
+	if wait <= 0 {
+		return false
+	}
+	h.stats.waiting.Add(1)
+	defer h.stats.waiting.Add(-1)
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case h.sem <- struct{}{}:
+		return true
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 func (h *serveHandler) metrics(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path"
 	"strings"
@@ -95,6 +96,12 @@ func loadServeConfig(file string) (*serveConfig, error) {
 		cfg.Modules["default"] = &serveModule{}
 	}
 	for name, m := range cfg.Modules {
+		if name == unknownModule {
+			return nil, usageError{fmt.Errorf("--config: module name %q is reserved for the requests of unknown modules", name)}
+		}
+		if m == nil {
+			return nil, usageError{fmt.Errorf("--config: module %q: want an object", name)}
+		}
 		if err := m.prepare(); err != nil {
 			return nil, usageError{fmt.Errorf("--config: module %q: %w", name, err)}
 		}
@@ -108,6 +115,9 @@ func loadServeConfig(file string) (*serveConfig, error) {
 }
 
 func (m *serveModule) prepare() error {
+	if m.CertWarnDays != nil && *m.CertWarnDays < 0 || m.CertCritDays < 0 || m.WarnTime < 0 || m.CritTime < 0 || m.ProbeTimeout < 0 || m.Timeout < 0 {
+		return fmt.Errorf("cert_warn_days, cert_crit_days, timeout, probe_timeout, warn_time and crit_time cannot be negative")
+	}
 	if len(m.Paths) == 0 {
 		m.Paths = []autoconfig.Side{autoconfig.Incoming, autoconfig.Outgoing}
 	}
@@ -116,10 +126,10 @@ func (m *serveModule) prepare() error {
 			return fmt.Errorf("paths: %q is neither incoming nor outgoing", p)
 		}
 	}
-	if m.Timeout <= 0 {
+	if m.Timeout == 0 {
 		m.Timeout = serveDuration(defaultModuleTimeout)
 	}
-	if m.ProbeTimeout <= 0 || m.ProbeTimeout > m.Timeout {
+	if m.ProbeTimeout == 0 || m.ProbeTimeout > m.Timeout {
 		m.ProbeTimeout = m.Timeout
 	}
 	if m.FailOn == "" {
@@ -132,6 +142,7 @@ func (m *serveModule) prepare() error {
 	if m.CertWarnDays != nil {
 		warn = *m.CertWarnDays
 	}
+
 	req, err := expandCodes("require", m.Require)
 	if err != nil {
 		return err
@@ -145,15 +156,6 @@ func (m *serveModule) prepare() error {
 	return nil
 }
 
-func (m *serveModule) wants(side autoconfig.Side) bool {
-	for _, p := range m.Paths {
-		if p == side {
-			return true
-		}
-	}
-	return false
-}
-
 // allowed reports whether the allow-list admits a target: its domain (an
 // address's or a domain target's) or its host (a URL's).
 func (c *serveConfig) allowed(t checkTarget) bool {
@@ -165,6 +167,9 @@ func (c *serveConfig) allowed(t checkTarget) bool {
 		name = t.srv.Host
 	}
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if ip, err := netip.ParseAddr(name); err == nil && coversAddress(c.Allow, ip) {
+		return true
+	}
 	for _, p := range c.Allow {
 		if ok, _ := path.Match(strings.ToLower(p), name); ok {
 			return true

@@ -37,6 +37,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// emptyProviders is a provider database that knows no domain.
+const emptyProviders = `{"schema":"postino-providers/v2","providers":[]}`
+
 // startServe runs `postino serve` in process on a free port and returns
 // its base URL; it stops with the test.
 func startServe(t *testing.T, config string, args ...string) string {
@@ -50,7 +53,7 @@ func startServe(t *testing.T, config string, args ...string) string {
 	var stderr syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- Run(ctx, append([]string{"postino", "serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), io.Discard, &stderr, BuildInfo{})
+		done <- Run(ctx, append([]string{"postino", "serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), io.Discard, &stderr, BuildInfo{Providers: []byte(emptyProviders)})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	re := regexp.MustCompile(`serving on (http://[0-9.:]+)/`)
@@ -102,7 +105,9 @@ func TestServe(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			target := []string{imap, smtp}[i%2]
-			code, body := scrape(t, base, target, "default", 5)
+			// 15 s scrapes, 10 s probes: a scrape may wait 4.5 s for
+			// one of the 3 slots.
+			code, body := scrape(t, base, target, "default", 15)
 			if code != 200 || !strings.Contains(body, "probe_success 1\n") {
 				t.Errorf("scrape %s: %d\n%s", target, code, body)
 			}

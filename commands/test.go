@@ -55,8 +55,8 @@ func testCommand() *cli.Command {
 			&cli.BoolFlag{Name: flgTrustUntrust, Usage: "Send the password to servers that only untrusted sources named."},
 			&cli.BoolFlag{Name: flgSend, Usage: "Log in and send a test message to the account itself."},
 			&cli.BoolFlag{Name: flgRoundtrip, Usage: "Send a test message, wait for it over IMAP or POP3, then delete it."},
-			&cli.DurationFlag{Name: flgRoundtripWait, Value: probe.DefaultRoundtripWait, Usage: "Wait this long for the round-trip message."},
-			&cli.IntFlag{Name: flgCertWarnDays, Value: probe.DefaultCertWarnDays, Usage: "Warn when a certificate expires within this many days."},
+			&cli.DurationFlag{Name: flgRoundtripWait, Value: probe.DefaultRoundtripWait, Usage: "Wait this long for the round-trip message.", Action: notNegative(flgRoundtripWait)},
+			&cli.IntFlag{Name: flgCertWarnDays, Value: probe.DefaultCertWarnDays, Usage: "Warn when a certificate expires within this many days.", Action: atLeast(flgCertWarnDays, 0)},
 			&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
 		),
 		Action: runTest,
@@ -124,6 +124,9 @@ func runTest(c *cli.Context) error {
 	rep.Duration = autoconfig.Duration(time.Since(start))
 	if err := out.test(rep); err != nil {
 		return err
+	}
+	if len(run.asked) > 0 && ns.resolverDeadFor(ctx, rep) {
+		return errResolverDead // the named servers' names could not be looked up
 	}
 	var statuses []autoconfig.Status
 	for _, s := range []testSide{rep.Incoming, rep.Outgoing} {
