@@ -154,6 +154,10 @@ func (n *node) hasAttr(local string) bool {
 	return false
 }
 
+// maxDepth bounds how deep elements may nest: the format nests five deep,
+// and a document nesting a million elements would cost a node each.
+const maxDepth = 64
+
 // parseTree reads doc into a tree of elements. Namespace declarations are
 // not attributes (as in RELAX NG).
 func parseTree(doc []byte) (*node, error) {
@@ -186,6 +190,9 @@ func parseTree(doc []byte) (*node, error) {
 				root = n
 			}
 			stack = append(stack, n)
+			if len(stack) > maxDepth {
+				return nil, fmt.Errorf("elements nested more than %d deep", maxDepth)
+			}
 		case xml.EndElement:
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
