@@ -1,6 +1,7 @@
 package autoconfig_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -104,7 +105,19 @@ func TestHostileWeb(t *testing.T) {
 			drip(rw, r.Context(), goodConfig)
 		}, kind: "timeout"},
 		{name: "headers one byte a second", url: "http://slow.example.com/mail/config-v1.1.xml", raw: func(c net.Conn) {
-			go io.Copy(io.Discard, c)
+			// Answer only once the request is in: a byte before it is an
+			// unsolicited response, which the client reports at once.
+			r := bufio.NewReader(c)
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if line == "\r\n" {
+					break
+				}
+			}
+			go io.Copy(io.Discard, r)
 			drip(c, context.Background(), "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n"+goodConfig)
 		}, kind: "timeout"},
 		{name: "autodiscover answer with 10,000 Protocol blocks", autodiscover: true, handler: xmlHandler(manyProtocols(10_000)),
