@@ -34,10 +34,10 @@ func (e *engine) correctMode(c *Candidate) {
 	}
 	sort.Strings(published)
 	e.findings = append(e.findings, Finding{Code: CodeWrongSecurity, Severity: SeverityWarning, Side: c.Side(), Server: c.Addr(),
-		Message: fmt.Sprintf("%s says port %d uses %s, but the server speaks %s there", strings.Join(published, ", "), c.Port, securityWord(c.Security), securityWord(fixed.Security)),
+		Message: fmt.Sprintf("port %d is published with %s, but the server speaks %s there; published by %s", c.Port, securityWord(c.Security), securityWord(fixed.Security), strings.Join(published, ", ")),
 		Hint: fmt.Sprintf("correct the publication: %s on port %d (autoconfig socketType %s), or move the service to port %d",
 			securityWord(fixed.Security), c.Port, tbSocketType(fixed.Security), DefaultPort(c.Protocol, c.Security))})
-	note := fmt.Sprintf("corrected: %s say %s, but port %d speaks %s", strings.Join(published, ", "), securityWord(c.Security), c.Port, securityWord(fixed.Security))
+	note := fmt.Sprintf("corrected: published with %s, but port %d speaks %s", securityWord(c.Security), c.Port, securityWord(fixed.Security))
 	if nc, ok := e.cands[key]; ok {
 		// A guess may have found the same endpoint already: it is the
 		// publication's server all the same, with its sources and trust.

@@ -20,7 +20,7 @@ func init() {
 		Entry{"discovery.port-25", w, "{server} is port 25, where mail servers deliver to each other; it is recommended because {why}, but it is fragile",
 			"Port 25 is the port of mail exchange between servers (RFC 5321). Access providers and clouds commonly block outgoing connections to it, and servers often take no login there. postino recommends it only when no submission port answers (or only port 25 is published), and never ranks it above an answering submission port.",
 			"Offer submission on 465 (implicit TLS) or 587 (STARTTLS) with AUTH (RFC 8314, RFC 6409) and publish it in SRV records and the autoconfig file."},
-		Entry{"discovery.wrong-security", w, "{source} says port {port} uses {configured}, but the server speaks {actual} there",
+		Entry{"discovery.wrong-security", w, "port {port} is published with {configured}, but the server speaks {actual} there; published by {sources}",
 			"A published configuration (SRV record, autoconfig file, autodiscover answer, provider entry) names a port with the wrong security mode: implicit TLS where the server speaks STARTTLS, or the reverse. Clients that follow it wait for a greeting that never comes or fail the TLS handshake. postino probes the same host and port in the mode it speaks and recommends that.",
 			"Correct the publication (autoconfig socketType SSL for implicit TLS, STARTTLS for STARTTLS; SRV _submissions/_imaps/_pop3s for implicit TLS, _submission/_imap/_pop3 for STARTTLS), or move the service to the port its mode belongs on."},
 		Entry{"discovery.autoconfig-http-only", w, "the autoconfig file is served only over plain http ({url})",
