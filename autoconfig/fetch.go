@@ -182,6 +182,12 @@ func (res *httpResponse) run(ctx context.Context, client *http.Client, o *HTTPOp
 			return &httpStatusError{Code: resp.StatusCode, Status: resp.Status}
 		}
 		b, err := io.ReadAll(io.LimitReader(resp.Body, o.MaxBody+1))
+		if ctx.Err() != nil {
+			// The deadline came while the answer was arriving: what was
+			// read may look complete (the server ended it when the
+			// connection closed), but it is a cut-off, not a document.
+			return fmt.Errorf("autoconfig: reading the answer: %w", ctx.Err())
+		}
 		if err != nil {
 			return fmt.Errorf("autoconfig: reading the answer: %w", err)
 		}
