@@ -103,7 +103,7 @@ func TestOnlyPlainHTTPIsNeverTrusted(t *testing.T) {
 // that source's tasks.
 func TestEachRowAsksItsOwnSource(t *testing.T) {
 	addr, _ := ParseAddress("alice@example.com")
-	o := &Options{Providers: parseTestDB(t), ISPDBURL: "https://ispdb.example/"}
+	o := &Options{Providers: parseTestDB(t), ISPDBURL: "https://ispdb.example/", AutodiscoverGET: true}
 	all := buildTasks(addr, o)
 	for _, r := range sourceTable {
 		ts := r.tasks(addr, o)
@@ -115,7 +115,7 @@ func TestEachRowAsksItsOwnSource(t *testing.T) {
 				t.Errorf("%s: a task of source %s (%s)", r.source, tk.source, tk.query)
 			}
 		}
-		without := buildTasks(addr, &Options{Providers: o.Providers, ISPDBURL: o.ISPDBURL, Disabled: []Source{r.source}})
+		without := buildTasks(addr, &Options{Providers: o.Providers, ISPDBURL: o.ISPDBURL, AutodiscoverGET: true, Disabled: []Source{r.source}})
 		if len(without) != len(all)-len(ts) {
 			t.Errorf("disabling %s: %d tasks, want %d", r.source, len(without), len(all)-len(ts))
 		}
