@@ -384,8 +384,8 @@ func (e *engine) settled(side Side) bool {
 // bestPossible is the best key any candidate from source s could earn.
 func bestPossible(s Source) rankKey {
 	trusted := 0
-	if s == SourceAutoconfigHTTP {
-		trusted = 1 // plain http is never trusted
+	if r, ok := sourceOf(s); ok && !r.mayBeTrusted {
+		trusted = 1
 	}
 	var k rankKey // every other rule at its best
 	k[0], k[1], k[6] = tierVerified, trusted, sourceRank(s)

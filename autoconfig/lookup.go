@@ -1,6 +1,7 @@
 package autoconfig
 
 // Source names a discovery source, as in the JSON "lookups[].source" field.
+// What postino knows about each one is its row in sourceTable (sources.go).
 type Source string
 
 const (
@@ -14,16 +15,6 @@ const (
 	SourceProviders      Source = "providers"
 	SourceGuess          Source = "guess"
 )
-
-// KnownSource reports whether s names a discovery source.
-func KnownSource(s Source) bool {
-	switch s {
-	case SourceSRV, SourceAutoconfig, SourceWellKnown, SourceAutoconfigHTTP, SourceISPDB,
-		SourceMX, SourceAutodiscover, SourceProviders, SourceGuess:
-		return true
-	}
-	return false
-}
 
 // Outcome of one lookup.
 type Outcome string

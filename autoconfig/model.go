@@ -2,6 +2,17 @@
 // find them: the account model, the discovery sources and their parsers, the
 // merge and ranking of candidates, and the writers of client config formats.
 //
+// Each format's writer is one file, next to the reader it shares its
+// vocabulary with (SRV labels, the autodiscover schema and host names,
+// Thunderbird's socketType, the postino/v1 settings document):
+//   - write_thunderbird.go: Mozilla autoconfig / Thunderbird config-v1.1.xml
+//   - write_autodiscover.go: the Outlook POX autodiscover response
+//   - write_mobileconfig.go (with plist.go): the Apple profile (iOS, macOS)
+//   - write_text.go, write_text_clients.go: the fields to type, per client
+//   - write_dns.go: the SRV records and autoconfig/autodiscover names
+//   - write_json.go: the postino/v1 settings document (read by settings_json.go)
+//   - loss.go: what a format cannot say, reported instead of dropped
+//
 // Specifications implemented:
 //   - RFC 6186 and RFC 8314 (SRV records for mail submission and access)
 //   - RFC 2782 (SRV priority and weight)

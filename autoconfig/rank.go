@@ -8,24 +8,13 @@ import "sort"
 
 // sourceRank orders sources as ranking rule (5) does: the domain's own
 // publication, the ISPDB, the built-in database, MX-based, autodiscover,
-// then what is left.
+// plain-http autoconfig, guessing (the rank column of sourceTable). A name
+// that is no source ranks last, with guesses.
 func sourceRank(s Source) int {
-	switch s {
-	case SourceSRV, SourceAutoconfig, SourceWellKnown:
-		return 0
-	case SourceISPDB:
-		return 1
-	case SourceProviders:
-		return 2
-	case SourceMX:
-		return 3
-	case SourceAutodiscover:
-		return 4
-	case SourceAutoconfigHTTP:
-		return 5
-	default: // guess
-		return 6
+	if r, ok := sourceOf(s); ok {
+		return r.rank
 	}
+	return sourceRank(SourceGuess)
 }
 
 func securityRank(s Security) int {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/postino-mail/postino/autoconfig"
 )
 
 // TestReorderArgs pins the Contract's rule that global flags work before
@@ -75,6 +77,21 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if !strings.Contains(stderr, "postino: error: ") || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: stderr %q, want an error mentioning %q", c.args, stderr, c.want)
+		}
+	}
+}
+
+// TestSkipHelpNamesEverySource: --skip's help lists every source the
+// discovery engine knows, in the registry's order.
+func TestSkipHelpNamesEverySource(t *testing.T) {
+	out, _, _ := run("discover", "--help")
+	want := "Do not ask this source (providers, srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, guess)"
+	if !strings.Contains(out, want) {
+		t.Errorf("discover --help does not say %q:\n%s", want, out)
+	}
+	for _, s := range autoconfig.SourceNames() {
+		if !strings.Contains(out, s) {
+			t.Errorf("discover --help does not name source %s", s)
 		}
 	}
 }

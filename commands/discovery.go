@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
 	"github.com/urfave/cli/v2"
@@ -13,7 +14,7 @@ import (
 func discoveryFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flgISPDBURL, Value: autoconfig.DefaultISPDBURL, Usage: "Ask this ISPDB (the domain is appended).", EnvVars: []string{"POSTINO_ISPDB_URL"}},
-		&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (srv, autoconfig, well-known, autoconfig-http, ispdb, mx, autodiscover, providers, guess); repeatable."},
+		&cli.StringSliceFlag{Name: flgSkip, Usage: "Do not ask this source (" + strings.Join(autoconfig.SourceNames(), ", ") + "); repeatable."},
 		&cli.BoolFlag{Name: flgNoProbe, Usage: "Do not connect to the servers found: rank what the sources say, unverified (offline, or behind a firewall that blocks mail ports)."},
 	}
 }

@@ -13,11 +13,6 @@ import (
 	"github.com/postino-mail/postino/autoconfig/resolver"
 )
 
-// attemptDelay is how long a connection attempt runs alone before the next
-// address is tried in parallel (RFC 8305 section 5, "Connection Attempt
-// Delay", recommends 250 ms).
-const attemptDelay = 250 * time.Millisecond
-
 // aLongTimeAgo is a deadline in the past: setting it interrupts blocked reads
 // and writes at once.
 var aLongTimeAgo = time.Unix(1, 0)
@@ -86,126 +81,48 @@ func joinIPs(ips []net.IP) string {
 	return strings.Join(s, ", ")
 }
 
-// interleave orders addresses for connecting: the resolver's first address
-// first, then alternating between the two families (RFC 8305 section 4).
-func interleave(ips []net.IP) []net.IP {
-	var first, second []net.IP
-	for _, ip := range ips {
-		if (ip.To4() == nil) == (ips[0].To4() == nil) {
-			first = append(first, ip)
-		} else {
-			second = append(second, ip)
-		}
-	}
-	out := make([]net.IP, 0, len(ips))
-	for i := 0; i < len(first) || i < len(second); i++ {
-		if i < len(first) {
-			out = append(out, first[i])
-		}
-		if i < len(second) {
-			out = append(out, second[i])
-		}
-	}
-	return out
-}
-
-// connect opens a TCP connection to the first address that answers, trying
-// the next address every attemptDelay or as soon as one fails (happy
-// eyeballs), and records the connect phase with the address that won.
+// connect opens a TCP connection to the first address that answers, racing
+// them as RFC 8305 does (resolver.Race), and records the connect phase with
+// the address that won and the attempts that failed before it.
 func (s *session) connect(ctx context.Context, ips []net.IP) (net.Conn, error) {
 	port := strconv.Itoa(s.srv.Port)
 	addrs := make([]string, 0, len(ips))
-	for _, ip := range interleave(ips) {
+	for _, ip := range resolver.Interleave(ips) {
 		addrs = append(addrs, net.JoinHostPort(ip.String(), port))
 	}
 	var conn net.Conn
 	err := s.phase(autoconfig.PhaseConnect, func(ph *autoconfig.Phase) error {
-		c, addr, errs := s.race(ctx, addrs)
+		a := resolver.Race(ctx, addrs, 0, s.dialAttempt)
 		var failed []string
-		for i, e := range errs {
+		for i, e := range a.Errs {
 			if e != nil {
 				failed = append(failed, fmt.Sprintf("%s: %s", addrs[i], describeDialErr(ctx, e)))
 			}
 		}
-		if c != nil {
-			conn, s.addr, ph.Address = c, addr, addr
+		if a.Conn != nil {
+			conn, s.addr, ph.Address = a.Conn, addrs[a.Winner], addrs[a.Winner]
 			if len(failed) > 0 {
 				ph.Detail = "after " + strings.Join(failed, "; ")
 			}
 			return nil
 		}
-		return s.dialFailure(ctx, addrs, errs)
+		return s.dialFailure(ctx, addrs, a.Errs)
 	})
 	return conn, err
 }
 
-// race runs the connection attempts. errs[i] is the error of addrs[i], nil
-// for the winner and for attempts never started or abandoned.
-func (s *session) race(ctx context.Context, addrs []string) (net.Conn, string, []error) {
-	type result struct {
-		i    int
-		conn net.Conn
-		err  error
-	}
-	dctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	results := make(chan result, len(addrs))
-	errs := make([]error, len(addrs))
-	next, pending := 0, 0
-	start := func() {
-		i := next
-		next++
-		pending++
-		go func() {
-			defer catchPanic(dctx)
-			c, err := s.p.dial(dctx, "tcp", addrs[i])
-			results <- result{i, c, err}
-		}()
-	}
-	// abandon closes the connections of attempts still running once they end.
-	abandon := func() {
-		cancel()
-		go func(n int) {
-			defer catchPanic(ctx)
-			for ; n > 0; n-- {
-				if r := <-results; r.conn != nil {
-					r.conn.Close()
-				}
-			}
-		}(pending)
-	}
-	timer := time.NewTimer(attemptDelay)
-	defer timer.Stop()
-	start()
-	for pending > 0 {
-		select {
-		case r := <-results:
-			pending--
-			if r.err == nil {
-				abandon()
-				return r.conn, addrs[r.i], errs
-			}
-			errs[r.i] = r.err
-			if next < len(addrs) {
-				start()
-				timer.Reset(attemptDelay)
-			}
-		case <-timer.C:
-			if next < len(addrs) {
-				start()
-				timer.Reset(attemptDelay)
-			}
-		case <-ctx.Done():
-			for i := range next {
-				if errs[i] == nil {
-					errs[i] = ctx.Err()
-				}
-			}
-			abandon()
-			return nil, "", errs
-		}
-	}
-	return nil, "", errs
+// errAttemptPanicked is the error of a connection attempt that panicked;
+// the probe's guard has the panic and fails the probe with it.
+var errAttemptPanicked = errors.New("probe: connection attempt panicked")
+
+// dialAttempt is one attempt of connect's race, in a goroutine the race
+// starts: a panic goes to the probe's guard (catchPanic), and the attempt
+// fails with errAttemptPanicked, set before the dial so that it stays
+// when the dial panics.
+func (s *session) dialAttempt(ctx context.Context, addr string) (c net.Conn, err error) {
+	err = errAttemptPanicked
+	defer catchPanic(ctx)
+	return s.p.dial(ctx, "tcp", addr)
 }
 
 // dialFailure turns the errors of every attempt into one probe error. The

@@ -132,14 +132,6 @@ func TestIdentify(t *testing.T) {
 	}
 }
 
-func TestInterleave(t *testing.T) {
-	ips := []net.IP{net.ParseIP("2001:db8::1"), net.ParseIP("2001:db8::2"), net.ParseIP("192.0.2.1"), net.ParseIP("192.0.2.2")}
-	got := joinIPs(interleave(ips))
-	if want := "2001:db8::1, 192.0.2.1, 2001:db8::2, 192.0.2.2"; got != want {
-		t.Errorf("interleave = %s, want %s", got, want)
-	}
-}
-
 // FuzzConversation feeds arbitrary server bytes to each protocol's
 // conversation: whatever a server sends, a probe ends, within its deadline,
 // with a result and without panicking.

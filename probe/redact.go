@@ -3,8 +3,6 @@ package probe
 import (
 	"encoding/base64"
 	"strings"
-
-	"github.com/postino-mail/postino/autoconfig"
 )
 
 // Redacted replaces credentials in transcripts and messages.
@@ -180,13 +178,4 @@ func scrub(d *Diagnosis, secrets []string) {
 		d.Addresses[i].Error = r.scrub(d.Addresses[i].Error)
 	}
 	d.Greeting = r.scrub(d.Greeting)
-}
-
-// ScrubFindings removes secrets from findings made outside a Diagnosis.
-func ScrubFindings(fs []autoconfig.Finding, c *Credentials) {
-	r := newRedactor(false, c.secrets())
-	for i := range fs {
-		fs[i].Message = r.scrub(fs[i].Message)
-		fs[i].Hint = r.scrub(fs[i].Hint)
-	}
 }

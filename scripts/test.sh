@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test postino has, from a fresh Debian machine: installs what
 # the tests need (Dovecot, Postfix, xmllint; as root, or through sudo),
-# fetches the Go modules, then runs vet, the whole suite with the race
-# detector (unit tests, in-process servers, the real Dovecot/Postfix
-# end-to-end tests) and a short run of every fuzz target.
+# fetches the Go modules, then runs vet, gofmt, staticcheck, the whole
+# suite with the race detector (unit tests, in-process servers, the real
+# Dovecot/Postfix end-to-end tests) and a short run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,9 @@ if [ -n "$unformatted" ]; then
   echo "gofmt wants to rewrite: $unformatted" >&2
   exit 1
 fi
+# staticcheck comes through the module proxy at a pinned version, so a
+# fresh CI machine needs nothing installed; it exits non-zero on any report.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 # providers.json (and docs/findings.md) are generated: what is committed
 # must be what the data gives. go generate prints what it changed.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
@@ -14,13 +15,9 @@ import (
 // families asked for.
 var ErrNoAddress = errors.New("resolver: no address")
 
-// defaultFallbackDelay is the "Connection Attempt Delay" recommended by
-// RFC 8305 section 5.
-const defaultFallbackDelay = 250 * time.Millisecond
-
 // Dialer connects to host:port addresses, resolving host names through
-// Resolver and racing the addresses found in the manner of RFC 8305 (Happy
-// Eyeballs v2, without its resolution delay): IPv6 and IPv4 addresses
+// Resolver and racing the addresses found with Race (Happy Eyeballs v2,
+// RFC 8305, without its resolution delay): IPv6 and IPv4 addresses
 // interleaved, IPv6 first, a new attempt every FallbackDelay or as soon as
 // the previous one fails, the first connection wins.
 //
@@ -36,7 +33,7 @@ type Dialer struct {
 	// Tests use it to map an address onto a loopback listener.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 	// FallbackDelay is how long an attempt runs before the next one
-	// starts alongside it. Zero means 250ms.
+	// starts alongside it. Zero means ConnectionAttemptDelay (250ms).
 	FallbackDelay time.Duration
 }
 
@@ -142,13 +139,8 @@ func (d *Dialer) resolve(ctx context.Context, host string, family Family) ([]str
 		r4 = <-v4
 	}
 	var out []string
-	for i := 0; i < max(len(r6.ips), len(r4.ips)); i++ {
-		if i < len(r6.ips) {
-			out = append(out, r6.ips[i].String())
-		}
-		if i < len(r4.ips) {
-			out = append(out, r4.ips[i].String())
-		}
+	for _, ip := range Interleave(slices.Concat(r6.ips, r4.ips)) {
+		out = append(out, ip.String())
 	}
 	if len(out) > 0 {
 		return out, nil
@@ -168,87 +160,24 @@ func (d *Dialer) resolve(ctx context.Context, host string, family Family) ([]str
 	return nil, fmt.Errorf("%w: %s has no %s", ErrNoAddress, host, what)
 }
 
-// race dials addrs, starting the next attempt after FallbackDelay or when
-// the previous one fails; the first connection wins, the others are
-// cancelled and closed.
+// race dials addrs with Race; the error names the address and how many
+// of its addresses were tried.
 func (d *Dialer) race(ctx context.Context, network, address string, addrs []string) (net.Conn, error) {
 	dial := d.Dial
 	if dial == nil {
 		var nd net.Dialer
 		dial = nd.DialContext
 	}
-	delay := d.FallbackDelay
-	if delay <= 0 {
-		delay = defaultFallbackDelay
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	results := make(chan dialResult, len(addrs)) // Attempts never block.
-	next, running := 0, 0
-	start := func() {
-		a := addrs[next]
-		next++
-		running++
-		go func() {
-			conn, err := dial(ctx, network, a)
-			results <- dialResult{conn, err}
-		}()
-	}
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-
-	start()
-	var lastErr error
-	for running > 0 {
-		select {
-		case r := <-results:
-			running--
-			if r.err == nil {
-				cancel()
-				go closeAll(results, running)
-				return r.conn, nil
-			}
-			lastErr = r.err
-			if next < len(addrs) {
-				start()
-				timer.Reset(delay)
-			}
-		case <-timer.C:
-			if next < len(addrs) {
-				start()
-				timer.Reset(delay)
-			}
-		case <-ctx.Done():
-			if lastErr == nil {
-				lastErr = ctx.Err()
-			} else {
-				lastErr = fmt.Errorf("%w (last attempt: %w)", ctx.Err(), lastErr)
-			}
-			go closeAll(results, running)
-			running = 0
-		}
-	}
+	a := Race(ctx, addrs, d.FallbackDelay, func(ctx context.Context, addr string) (net.Conn, error) {
+		return dial(ctx, network, addr)
+	})
 	switch {
+	case a.Conn != nil:
+		return a.Conn, nil
 	case len(addrs) == 1:
-		return nil, fmt.Errorf("resolver: dial %s: %w", address, lastErr)
-	case next == len(addrs) && ctx.Err() == nil:
-		return nil, fmt.Errorf("resolver: dial %s: all %d addresses failed, last: %w", address, next, lastErr)
+		return nil, fmt.Errorf("resolver: dial %s: %w", address, a.Err)
+	case a.Tried == len(addrs) && ctx.Err() == nil:
+		return nil, fmt.Errorf("resolver: dial %s: all %d addresses failed, last: %w", address, a.Tried, a.Err)
 	}
-	return nil, fmt.Errorf("resolver: dial %s: %d of %d addresses tried: %w", address, next, len(addrs), lastErr)
-}
-
-type dialResult struct {
-	conn net.Conn
-	err  error
-}
-
-// closeAll waits for the n attempts still running and closes the
-// connections they make.
-func closeAll(results <-chan dialResult, n int) {
-	for ; n > 0; n-- {
-		if r := <-results; r.conn != nil {
-			r.conn.Close()
-		}
-	}
+	return nil, fmt.Errorf("resolver: dial %s: %d of %d addresses tried: %w", address, a.Tried, len(addrs), a.Err)
 }

@@ -117,20 +117,11 @@ type mailIDs struct {
 // Dir is the working directory.
 func (m *MailServers) Dir() string { return m.o.Dir }
 
-// Addrs are the addresses the servers listen on.
-func (m *MailServers) Addrs() []string { return slices.Clone(m.o.Addrs) }
-
 // DovecotLog is the path of Dovecot's log file.
 func (m *MailServers) DovecotLog() string { return filepath.Join(m.o.Dir, "dovecot.log") }
 
 // PostfixLog is the path of Postfix's log file.
 func (m *MailServers) PostfixLog() string { return filepath.Join(m.o.Dir, "postfix.log") }
-
-// Maildir is the Maildir of the user with address addr.
-func (m *MailServers) Maildir(addr string) string {
-	local, domain, _ := strings.Cut(strings.ToLower(addr), "@")
-	return filepath.Join(m.o.Dir, "mail", domain, local, "Maildir")
-}
 
 // MailServersAvailable reports whether Dovecot and Postfix can run here:
 // installed, and we are root (standard ports, the daemons' users). The

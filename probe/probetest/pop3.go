@@ -78,13 +78,6 @@ func StartPOP3(t testing.TB, o POP3Options) *POP3Server {
 	return tbServer(t, s, err)
 }
 
-// AddUser lets name log in with password.
-func (s *POP3Server) AddUser(name, password string) {
-	s.mu.Lock()
-	s.users[name] = password
-	s.mu.Unlock()
-}
-
 // Deliver adds a message to the mailbox.
 func (s *POP3Server) Deliver(msg string) {
 	msg = strings.ReplaceAll(strings.ReplaceAll(msg, "\r\n", "\n"), "\n", "\r\n")
