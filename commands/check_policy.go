@@ -61,7 +61,7 @@ func expandCodes(flag string, vals []string) ([]string, error) {
 				out = append(out, codes...)
 				continue
 			}
-			if _, ok := probe.Explain(w); !ok {
+			if _, ok := autoconfig.LookupFinding(w); !ok {
 				hint := "the aliases are starttls, ipv6, ipv4 and cert; postino explain lists the codes"
 				if s := similarCodes(w); len(s) > 0 {
 					hint = strings.TrimSpace(didYouMean(s))

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/postino-mail/postino/probe"
+	"github.com/postino-mail/postino/autoconfig"
 	"github.com/urfave/cli/v2"
 )
 
@@ -42,29 +42,29 @@ func runExplain(c *cli.Context) error {
 		return out.explainList()
 	}
 	code := c.Args().First()
-	e, ok := probe.Explain(code)
+	e, ok := autoconfig.LookupFinding(code)
 	if !ok {
 		hint := didYouMean(similarCodes(code)) + "run 'postino explain' for the list of codes"
 		return withHint(usageError{fmt.Errorf("unknown finding code %q", code)}, hint)
 	}
 	if out.format == "json" {
 		return writeJSON(out.w, explainJSON{Schema: SchemaV1, Command: "explain", Code: e.Code, Severity: string(e.Severity),
-			Message: e.Message, Explanation: e.Explain, Fix: e.Fix})
+			Message: e.Message, Explanation: e.Explanation, Fix: e.Hint})
 	}
 	ew := &errWriter{w: out.w}
 	ew.printf("%s (%s)\n", out.pal.bold(e.Code), e.Severity)
 	ew.printf("  %s\n\n", e.Message)
-	ew.printf("%s\n\n", wrap(e.Explain, 78))
-	ew.printf("%s %s\n", out.pal.bold("Fix:"), wrap(e.Fix, 73))
+	ew.printf("%s\n\n", wrap(e.Explanation, 78))
+	ew.printf("%s %s\n", out.pal.bold("Fix:"), wrap(e.Hint, 73))
 	return ew.err
 }
 
 func (o *output) explainList() error {
-	es := probe.Catalog()
+	es := autoconfig.FindingDefs()
 	if o.format == "json" {
 		list := make([]explainJSON, len(es))
 		for i, e := range es {
-			list[i] = explainJSON{Schema: SchemaV1, Command: "explain", Code: e.Code, Severity: string(e.Severity), Message: e.Message, Explanation: e.Explain, Fix: e.Fix}
+			list[i] = explainJSON{Schema: SchemaV1, Command: "explain", Code: e.Code, Severity: string(e.Severity), Message: e.Message, Explanation: e.Explanation, Fix: e.Hint}
 		}
 		return writeJSON(o.w, list)
 	}

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/postino-mail/postino/probe"
+	"github.com/postino-mail/postino/autoconfig"
 	"github.com/urfave/cli/v2"
 )
 
@@ -100,7 +100,7 @@ func didYouMean(near []string) string {
 // similarCodes are the finding codes closest to code.
 func similarCodes(code string) []string {
 	var codes []string
-	for _, e := range probe.Catalog() {
+	for _, e := range autoconfig.FindingDefs() {
 		codes = append(codes, e.Code)
 	}
 	return closest(code, codes)

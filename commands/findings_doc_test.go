@@ -1,4 +1,4 @@
-package probe_test
+package commands
 
 import (
 	"go/ast"
@@ -12,18 +12,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/postino-mail/postino/probe"
+	"github.com/postino-mail/postino/autoconfig"
 )
 
 // TestFindingsDocUpToDate: docs/findings.md is generated from the catalogue
-// (go generate ./probe); a stale copy fails here.
+// (go generate ./commands); a stale copy fails here.
 func TestFindingsDocUpToDate(t *testing.T) {
 	got, err := os.ReadFile("../docs/findings.md")
 	if err != nil {
-		t.Fatalf("%v (run: go generate ./probe)", err)
+		t.Fatalf("%v (run: go generate ./commands)", err)
 	}
-	if string(got) != probe.FindingsMarkdown() {
-		t.Errorf("docs/findings.md differs from the catalogue: run go generate ./probe")
+	if string(got) != FindingsMarkdown() {
+		t.Errorf("docs/findings.md differs from the catalogue: run go generate ./commands")
 	}
 }
 
@@ -31,13 +31,13 @@ func TestFindingsDocUpToDate(t *testing.T) {
 // catalogue, and every entry is complete.
 func TestCatalogComplete(t *testing.T) {
 	for _, code := range emittedCodes(t) {
-		if _, ok := probe.Explain(code); !ok {
+		if _, ok := autoconfig.LookupFinding(code); !ok {
 			t.Errorf("finding code %q is emitted but not in the catalogue (probe/catalog_*.go)", code)
 		}
 	}
 	codeRE := regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9]+(-[a-z0-9]+)*$`)
-	for _, e := range probe.Catalog() {
-		if !codeRE.MatchString(e.Code) || e.Severity == "" || e.Message == "" || len(e.Explain) < 40 || len(e.Fix) < 20 {
+	for _, e := range autoconfig.FindingDefs() {
+		if !codeRE.MatchString(e.Code) || e.Severity == "" || e.Message == "" || len(e.Explanation) < 40 || len(e.Hint) < 20 {
 			t.Errorf("incomplete entry %+v", e)
 		}
 	}
@@ -49,7 +49,7 @@ func TestCatalogComplete(t *testing.T) {
 func emittedCodes(t *testing.T) []string {
 	var codes []string
 	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
+	files, _ := filepath.Glob("../probe/*.go")
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -78,7 +78,7 @@ func emittedCodes(t *testing.T) []string {
 	afiles, _ := filepath.Glob("../autoconfig/*.go")
 	lfiles, _ := filepath.Glob("../autoconfig/lint/*.go")
 	afiles = append(afiles, lfiles...)
-	cfiles, _ := filepath.Glob("../commands/check_*.go")
+	cfiles, _ := filepath.Glob("check_*.go")
 	afiles = append(afiles, cfiles...)
 	for _, f := range afiles {
 		if strings.HasSuffix(f, "_test.go") {
