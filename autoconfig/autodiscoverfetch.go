@@ -149,7 +149,7 @@ func (r *autodiscoverRun) chain() {
 			return
 		}
 		r.lk.Notes = append(r.lk.Notes, ad.Notes...)
-		r.lk.Findings = append(r.lk.Findings, dataFindings("autodiscover.data-problem", ad.Problems, ad.hints)...)
+		r.lk.Findings = append(r.lk.Findings, dataFindings(findAutodiscoverData, ad.Problems, ad.hints)...)
 		switch ad.Action {
 		case "redirectUrl":
 			u, err := url.Parse(ad.RedirectURL)
@@ -212,12 +212,8 @@ func (r *autodiscoverRun) leftDomain(host, via string) {
 	}
 	r.offsite = append(r.offsite, host)
 	base := RegistrableDomain(r.orig.Domain)
-	r.lk.Findings = append(r.lk.Findings, Finding{
-		Code: "autodiscover.redirect-cross-domain", Severity: SeverityWarning, Side: Discovery,
-		Message: fmt.Sprintf("autodiscover for %s led via %s to %s, outside %s", r.orig, via, host, base),
-		Hint: fmt.Sprintf("credentials will not be sent there; if %s really hosts this mail, let %s's own autodiscover answer, or set the account up by hand",
-			RegistrableDomain(host), base),
-	})
+	r.lk.Findings = append(r.lk.Findings, findAutodiscoverCrossDomain.New(Discovery, "", Values{
+		"address": r.orig.String(), "via": via, "host": host, "domain": base, "host-domain": RegistrableDomain(host)}))
 }
 
 // locate finds the https URL to POST to for domain d, or fills the lookup

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -33,10 +34,9 @@ func (e *engine) correctMode(c *Candidate) {
 		return
 	}
 	sort.Strings(published)
-	e.findings = append(e.findings, Finding{Code: CodeWrongSecurity, Severity: SeverityWarning, Side: c.Side(), Server: c.Addr(),
-		Message: fmt.Sprintf("port %d is published with %s, but the server speaks %s there; published by %s", c.Port, securityWord(c.Security), securityWord(fixed.Security), strings.Join(published, ", ")),
-		Hint: fmt.Sprintf("correct the publication: %s on port %d (autoconfig socketType %s), or move the service to port %d",
-			securityWord(fixed.Security), c.Port, tbSocketType(fixed.Security), DefaultPort(c.Protocol, c.Security))})
+	e.findings = append(e.findings, findWrongSecurity.On(c.Server, Values{
+		"configured": securityWord(c.Security), "actual": securityWord(fixed.Security), "sources": strings.Join(published, ", "),
+		"socket-type": tbSocketType(fixed.Security), "other-port": strconv.Itoa(DefaultPort(c.Protocol, c.Security))}))
 	note := fmt.Sprintf("corrected: published with %s, but port %d speaks %s", securityWord(c.Security), c.Port, securityWord(fixed.Security))
 	if nc, ok := e.cands[key]; ok {
 		// A guess may have found the same endpoint already: it is the

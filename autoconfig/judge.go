@@ -2,7 +2,7 @@ package autoconfig
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 )
 
 // Side verdict finding codes of discovery.
@@ -30,13 +30,10 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) (sr SideR
 	if side == Outgoing {
 		what = "outgoing (SMTP submission)"
 	}
-	add := func(code string, sev Severity, server, msg, hint string) {
-		*findings = append(*findings, Finding{Code: code, Severity: sev, Side: side, Server: server, Message: msg, Hint: hint})
-	}
+	add := func(f Finding) { *findings = append(*findings, f) }
 	if len(cs) == 0 {
 		sr.Status = StatusBroken
-		add(CodeNothingFound, SeverityError, "", "no source named an "+what+" server",
-			"publish SRV records (RFC 6186/8314) or an autoconfig file; if you know the server, test it with postino test --imap/--pop3/--smtp HOST")
+		add(findNothingFound.New(side, "", Values{"side": what}))
 		return sr
 	}
 	noteDisagreement(side, cs, add)
@@ -45,9 +42,8 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) (sr SideR
 		// Asked not to probe: recommend what the sources rank best, and
 		// say plainly that nothing confirmed it.
 		sr.Recommended = best
-		add(CodeNotVerified, SeverityWarning, best.Addr(),
-			"not probed: nothing confirmed that "+best.Addr()+" answers or that its certificate is valid",
-			"run without --no-probe where the mail ports are reachable, or postino test, to verify")
+		add(findNotVerified.On(best.Server, Values{"reason": "not probed", "unverified": " or that its certificate is valid",
+			"how": "without --no-probe where the mail ports are reachable"}))
 		return sr
 	}
 	if best.Answered() {
@@ -69,11 +65,10 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) (sr SideR
 	switch probeTier(best) {
 	case tierFailed:
 		sr.Status = StatusBroken
-		add(CodeNoAnswer, SeverityError, best.Addr(), fmt.Sprintf("none of the %d %s candidates answered; the best, %s: %s", len(cs), side, best.Addr(), causeText(best)),
-			"check that the servers are up and that no firewall blocks their ports; the finding on "+best.Addr()+" says what failed, postino test gives every detail")
+		add(findNoAnswer.On(best.Server, Values{"n": strconv.Itoa(len(cs)), "side": string(side), "cause": causeText(best)}))
 	case tierUnknown:
-		add(CodeNotVerified, SeverityWarning, best.Addr(), "no probe finished: nothing confirmed that "+best.Addr()+" answers ("+causeText(best)+")",
-			"run again with a longer --timeout, or postino test")
+		add(findNotVerified.On(best.Server, Values{"reason": "no probe finished", "unverified": " (" + causeText(best) + ")",
+			"how": "again with a longer --timeout"}))
 	case tierAnswered:
 		sr.Status = e.judgeProblem(side, best, add)
 	default:
@@ -86,14 +81,12 @@ func (e *engine) judge(side Side, cs []Candidate, findings *[]Finding) (sr SideR
 // problem: a failed handshake or STARTTLS (its cause finding is already
 // there), an invalid certificate, or an SMTP server a client cannot send
 // through.
-func (e *engine) judgeProblem(side Side, best *Candidate, add func(code string, sev Severity, server, msg, hint string)) Status {
+func (e *engine) judgeProblem(side Side, best *Candidate, add func(Finding)) Status {
 	switch {
 	case best.Probe.Status != ProbeOK:
 		return StatusBroken
 	case !best.Verified():
-		add(CodeNoValidCert, SeverityError, best.Addr(),
-			"the best "+string(side)+" server answers, but its certificate is not valid for "+best.Host,
-			"mail clients will refuse it; install a certificate from a trusted CA that names "+best.Host)
+		add(findNoValidCert.On(best.Server, Values{"side": string(side)}))
 		return StatusBroken
 	}
 	// SMTP that answered, with a valid certificate, but takes no login and
@@ -105,46 +98,41 @@ func (e *engine) judgeProblem(side Side, best *Candidate, add func(code string, 
 		return StatusUnknown
 	}
 	if !hasError(best.Probe.Findings) {
-		msg := best.Addr() + " offers no AUTH" + afterTLSWord(best.Security) + ", so no client can log in to send"
+		refused := ""
 		if relay != nil {
-			msg += ", and it refused to relay (" + relay.Reply + ")"
+			refused = ", and it refused to relay (" + relay.Reply + ")"
 		}
-		add(CodeNoSubmission, SeverityError, best.Addr(), msg,
-			"this server only takes mail for its own domain or from its own network: you cannot send through it from here; use the provider's submission server (465 or 587 with AUTH)")
+		add(findNoSubmission.On(best.Server, Values{"after-tls": afterTLSWord(best.Security), "relay": refused}))
 	}
 	return StatusBroken
 }
 
 // judgeWorking gives the verdict of a verified best candidate: ok, or a
 // warning for each catch.
-func judgeWorking(side Side, best *Candidate, add func(code string, sev Severity, server, msg, hint string)) Status {
+func judgeWorking(side Side, best *Candidate, add func(Finding)) Status {
 	st := StatusOK
-	warn := func(code, msg, hint string) {
+	warn := func(f Finding) {
 		st = StatusWarning
-		add(code, SeverityWarning, best.Addr(), msg, hint)
+		add(f)
 	}
 	if !best.Trusted {
-		warn(CodeUntrusted, fmt.Sprintf("%s was only named by a source that cannot be trusted (%v)", best.Addr(), best.Sources),
-			"check that this server really belongs to the mail provider before entering a password there")
+		warn(findUntrusted.On(best.Server, Values{"sources": fmt.Sprint(best.Sources)}))
 	}
 	if best.Security == SecurityNone {
-		warn(CodeNoEncryption, best.Addr()+" offers no encryption: passwords and mail would cross the network in clear text",
-			"enable implicit TLS (RFC 8314) or STARTTLS on the server")
+		warn(findNoEncryption.On(best.Server, nil))
 	}
 	if side == Outgoing && best.Port == 25 {
 		why := "no submission port (465, 587) answered as well"
 		if best.srcRank < sourceRank(SourceGuess) {
 			why = "the domain's configuration names it"
 		}
-		warn(CodePort25, best.Addr()+" is port 25, where mail servers deliver to each other; it is recommended because "+why+", but it is fragile",
-			"many access providers and clouds block outgoing port 25, and it often takes no login: offer submission on 465 (implicit TLS) or 587 (STARTTLS) with AUTH, and publish it")
+		warn(findPort25.On(best.Server, Values{"why": why}))
 	}
 	if best.Protocol == SMTP && len(best.Probe.SASL) == 0 {
 		// It accepted the relay check, or its configuration expects no
 		// login: either way it sends only from a network it trusts.
 		if !hasSeverity(best.Probe.Findings, SeverityWarning) {
-			warn(CodeNoSubmission, best.Addr()+" takes mail without a login: this works only from the network it trusts (an access provider's relay for its own lines)",
-				"from any other network use the provider's submission server with a login (465 or 587)")
+			warn(findRelayFromOwnNetwork.On(best.Server, nil))
 		} else {
 			st = StatusWarning
 		}
@@ -193,7 +181,7 @@ func hasSeverity(fs []Finding, sev Severity) bool {
 
 // noteDisagreement says so when sources' first choices differ: a
 // publication problem whoever wins, addressed to the publisher.
-func noteDisagreement(side Side, cs []Candidate, add func(code string, sev Severity, server, msg, hint string)) {
+func noteDisagreement(side Side, cs []Candidate, add func(Finding)) {
 	first := map[Source]string{}
 	var order []Source
 	for _, c := range cs {
@@ -206,9 +194,8 @@ func noteDisagreement(side Side, cs []Candidate, add func(code string, sev Sever
 	}
 	for _, s := range order[min(1, len(order)):] {
 		if first[s] != first[order[0]] {
-			add(CodeSourcesDisagre, SeverityInfo, "",
-				fmt.Sprintf("%s sources disagree: %s names %s, %s names %s", side, order[0], first[order[0]], s, first[s]),
-				"publishers should keep all their records ("+strings.Join([]string{string(order[0]), string(s)}, " and ")+") in step; the ranking prefers verified, trusted, encrypted servers")
+			add(findSourcesDisagree.New(side, "", Values{"side": string(side),
+				"a": string(order[0]), "x": first[order[0]], "b": string(s), "y": first[s]}))
 		}
 	}
 }

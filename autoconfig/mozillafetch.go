@@ -79,7 +79,7 @@ func LookupMozilla(ctx context.Context, src Source, url string, addr Address, ow
 		lk.Notes = append(lk.Notes, fmt.Sprintf("provider %s (%s)", cfg.DisplayName, cfg.ID))
 	}
 	lk.Notes = append(lk.Notes, cfg.Notes...)
-	lk.Findings = dataFindings("autoconfig.data-problem", cfg.Problems, cfg.hints)
+	lk.Findings = dataFindings(findAutoconfigData, cfg.Problems, cfg.hints)
 	return lk, cfg
 }
 

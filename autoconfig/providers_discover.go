@@ -95,10 +95,9 @@ func (p *Provider) describe(lk *Lookup, addr Address, first string) {
 		lk.Notes = append(lk.Notes, h.Kind+": "+h.Text)
 		// Advice ages: the finding says whose it is and when it was
 		// last checked, so that a reader can weigh it.
-		f := Finding{Code: CodeProviderHint, Severity: SeverityInfo, Side: Discovery,
-			Message: p.DisplayName + ": " + h.Text + " (source: " + p.CiteSource(h.Source) + ")"}
-		if h.URL != "" {
-			f.Hint = "see " + h.URL
+		f := findProviderHint.New(Discovery, "", Values{"provider": p.DisplayName, "hint": h.Text, "source": p.CiteSource(h.Source), "url": h.URL})
+		if h.URL == "" {
+			f.Hint = ""
 		}
 		lk.Findings = append(lk.Findings, f)
 	}
@@ -108,8 +107,7 @@ func (p *Provider) describe(lk *Lookup, addr Address, first string) {
 		}
 		srv := s.For(addr)
 		lk.Notes = append(lk.Notes, srv.String()+": "+s.Condition)
-		lk.Findings = append(lk.Findings, Finding{Code: CodeProviderRestricted, Severity: SeverityInfo, Side: srv.Side(),
-			Server: srv.Addr(), Message: s.Condition + " (source: " + p.CiteSource(s.Source) + ")"})
+		lk.Findings = append(lk.Findings, findProviderRestricted.On(srv, Values{"condition": s.Condition, "source": p.CiteSource(s.Source)}))
 	}
 	for _, pr := range p.Problems {
 		lk.Notes = append(lk.Notes, "the database notes a problem in "+pr.Source+": "+pr.Text)

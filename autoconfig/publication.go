@@ -1,9 +1,6 @@
 package autoconfig
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Publication problem codes: mistakes in what the domain publishes, found
 // whatever wins the ranking and addressed to the domain's admin.
@@ -30,9 +27,7 @@ func (e *engine) publicationFindings() []Finding {
 		}
 	}
 	if httpURL != "" && !httpsFound {
-		fs = append(fs, Finding{Code: CodeAutoconfigHTTPOnly, Severity: SeverityWarning, Side: Discovery,
-			Message: "the autoconfig file is served only over plain http (" + httpURL + "): Thunderbird for Android and Delta Chat will not use it, and anyone on the way can change it",
-			Hint:    "serve it over https, at https://autoconfig." + e.addr.Domain + "/mail/config-v1.1.xml with a certificate valid for that name"})
+		fs = append(fs, findAutoconfigHTTPOnly.New(Discovery, "", Values{"url": httpURL, "domain": e.addr.Domain}))
 	}
 	for _, key := range e.order {
 		c := e.cands[key]
@@ -40,9 +35,7 @@ func (e *engine) publicationFindings() []Finding {
 		if !ok || c.Probe == nil || c.Probe.ErrorKind != "nxdomain" {
 			continue
 		}
-		fs = append(fs, Finding{Code: CodeSRVTargetDead, Severity: SeverityWarning, Side: c.Side(), Server: c.Addr(),
-			Message: fmt.Sprintf("%s names %s, which has no address in DNS", strings.TrimPrefix(q, "SRV "), c.Host),
-			Hint:    fmt.Sprintf("publish an A or AAAA record for %s, or correct the SRV record (target \".\" says a service is not offered, RFC 2782)", c.Host)})
+		fs = append(fs, findSRVTargetDead.On(c.Server, Values{"record": strings.TrimPrefix(q, "SRV ")}))
 	}
 	return fs
 }

@@ -88,14 +88,16 @@ func latin1Reader(label string, r io.Reader) (io.Reader, error) {
 }
 
 // dataFindings turns a parser's problems into findings for a lookup.
-func dataFindings(code string, problems, hints []string) []Finding {
+// A problem the parser knows the fix of has that fix as its hint instead of
+// the definition's general one.
+func dataFindings(def FindingDef, problems, hints []string) []Finding {
 	var fs []Finding
 	for i, p := range problems {
-		h := "correct the published file so that every client reads it the same way"
+		f := def.New(Discovery, "", Values{"problem": p})
 		if i < len(hints) && hints[i] != "" {
-			h = hints[i]
+			f.Hint = hints[i]
 		}
-		fs = append(fs, Finding{Code: code, Severity: SeverityWarning, Side: Discovery, Message: p, Hint: h})
+		fs = append(fs, f)
 	}
 	return fs
 }

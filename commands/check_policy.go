@@ -10,14 +10,6 @@ import (
 	"github.com/postino-mail/postino/probe"
 )
 
-// Codes of the findings check adds to test's: thresholds and requirements
-// that only a health check has. docs/check.md documents them.
-const (
-	codeCheckSlow        = "check.response-time"
-	codeCheckIPv6Missing = "check.ipv6-missing"
-	codeCheckIPv4Missing = "check.ipv4-missing"
-)
-
 // checkPolicy is what turns test's findings into a health check's verdict:
 // thresholds, findings made fatal, findings ignored.
 type checkPolicy struct {
@@ -42,8 +34,8 @@ type checkPolicy struct {
 var requireAliases = map[string][]string{
 	"starttls": {probe.CodeIMAPStartTLS, probe.CodePOP3StartTLS, probe.CodeSMTPStartTLS,
 		probe.CodeIMAPStartTLSRefus, probe.CodePOP3StartTLSRefus, probe.CodeSMTPStartTLSRefus},
-	"ipv6": {probe.CodeIPv6Unreachable, codeCheckIPv6Missing},
-	"ipv4": {probe.CodeIPv4Unreachable, codeCheckIPv4Missing},
+	"ipv6": {probe.CodeIPv6Unreachable, findCheckIPv6Missing.Code},
+	"ipv4": {probe.CodeIPv4Unreachable, findCheckIPv4Missing.Code},
 	"cert": {probe.CodeCertExpiring},
 }
 
@@ -120,28 +112,28 @@ func (p checkPolicy) apply(rep *testReport) {
 // addresses --require ipv6/ipv4 wants.
 func (p checkPolicy) extra(d *probe.Diagnosis) []autoconfig.Finding {
 	var fs []autoconfig.Finding
-	mk := func(code string, sev autoconfig.Severity, msg, hint string) {
-		fs = append(fs, autoconfig.Finding{Code: code, Severity: sev, Side: d.Server.Side(), Server: d.Server.Addr(), Message: msg, Hint: hint})
-	}
 	if rt, ok := responseTime(d); ok {
+		slow := func(sev autoconfig.Severity, flag string, limit time.Duration) {
+			f := findCheckSlow.On(d.Server, autoconfig.Values{"time": ms(autoconfig.Duration(rt)), "flag": flag, "limit": limit.String()})
+			f.Severity = sev
+			fs = append(fs, f)
+		}
 		switch {
 		case p.CritTime > 0 && rt > p.CritTime:
-			mk(codeCheckSlow, autoconfig.SeverityError, fmt.Sprintf("%s answered in %s, more than --crit-time %s", d.Server.Addr(), ms(autoconfig.Duration(rt)), p.CritTime),
-				"check the server's load and the network between here and it")
+			slow(autoconfig.SeverityError, "--crit-time", p.CritTime)
 		case p.WarnTime > 0 && rt > p.WarnTime:
-			mk(codeCheckSlow, autoconfig.SeverityWarning, fmt.Sprintf("%s answered in %s, more than --warn-time %s", d.Server.Addr(), ms(autoconfig.Duration(rt)), p.WarnTime),
-				"check the server's load and the network between here and it")
+			slow(autoconfig.SeverityWarning, "--warn-time", p.WarnTime)
 		}
 	}
 	fams := map[string]bool{}
 	for _, a := range d.Addresses {
 		fams[a.Family] = true
 	}
-	if len(d.Addresses) > 0 && has(p.Require, codeCheckIPv6Missing) && !fams["ipv6"] {
-		mk(codeCheckIPv6Missing, autoconfig.SeverityError, d.Server.Host+" has no IPv6 address (AAAA)", "publish an AAAA record for a server that listens on IPv6")
+	if len(d.Addresses) > 0 && has(p.Require, findCheckIPv6Missing.Code) && !fams["ipv6"] {
+		fs = append(fs, findCheckIPv6Missing.On(d.Server, nil))
 	}
-	if len(d.Addresses) > 0 && has(p.Require, codeCheckIPv4Missing) && !fams["ipv4"] {
-		mk(codeCheckIPv4Missing, autoconfig.SeverityError, d.Server.Host+" has no IPv4 address (A)", "publish an A record for a server that listens on IPv4")
+	if len(d.Addresses) > 0 && has(p.Require, findCheckIPv4Missing.Code) && !fams["ipv4"] {
+		fs = append(fs, findCheckIPv4Missing.On(d.Server, nil))
 	}
 	return fs
 }

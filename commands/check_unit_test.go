@@ -141,11 +141,11 @@ func TestCheckPolicy(t *testing.T) {
 	if st, codes := state(checkPolicy{Ignore: ign}, nil); st != stateOK {
 		t.Errorf("--ignore: %v %v", st, codes)
 	}
-	if st, codes := state(checkPolicy{Ignore: ign, WarnTime: 10 * time.Millisecond}, nil); st != stateWarning || !strings.Contains(fmt.Sprint(codes), codeCheckSlow) {
+	if st, codes := state(checkPolicy{Ignore: ign, WarnTime: 10 * time.Millisecond}, nil); st != stateWarning || !strings.Contains(fmt.Sprint(codes), findCheckSlow.Code) {
 		t.Errorf("--warn-time 10ms with a 30ms server: %v %v", st, codes)
 	}
 	v6, _ := expandCodes("require", []string{"ipv6"})
-	if st, codes := state(checkPolicy{Ignore: ign, Require: v6}, nil); st != stateCritical || !strings.Contains(fmt.Sprint(codes), codeCheckIPv6Missing) {
+	if st, codes := state(checkPolicy{Ignore: ign, Require: v6}, nil); st != stateCritical || !strings.Contains(fmt.Sprint(codes), findCheckIPv6Missing.Code) {
 		t.Errorf("--require ipv6 on an IPv4-only server: %v %v", st, codes)
 	}
 	if _, err := expandCodes("require", []string{"tls.cert-expird"}); err == nil || !strings.Contains(fmt.Sprint(err), "no such finding") {

@@ -37,7 +37,7 @@ func TestCatalogComplete(t *testing.T) {
 	}
 	codeRE := regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9]+(-[a-z0-9]+)*$`)
 	for _, e := range autoconfig.FindingDefs() {
-		if !codeRE.MatchString(e.Code) || e.Severity == "" || e.Message == "" || len(e.Explanation) < 40 || len(e.Hint) < 20 {
+		if !codeRE.MatchString(e.Code) || e.Severity == "" || e.Message == "" || len(e.Explanation) < 40 || len(e.Hint) < 8 {
 			t.Errorf("incomplete entry %+v", e)
 		}
 	}
