@@ -128,7 +128,7 @@ func (s *session) recalledSilence() error {
 		name, what = autoconfig.PhaseTLS, "the TLS handshake"
 	}
 	return s.phase(name, func(*autoconfig.Phase) error {
-		return failf(KindTimeout, "no answer within %s while waiting for %s on a connection %s ago: %s accepts connections and says nothing (not waited for again)",
+		return failf(KindTimeout, "no answer within %s while waiting for %s on an earlier connection (%s ago): %s accepts connections and says nothing (not waited for again)",
 			roundDur(sl.waited), what, roundDur(time.Since(sl.at)), s.addr)
 	})
 }
