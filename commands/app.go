@@ -75,7 +75,7 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
 		HideHelpCommand:      true,
-		Metadata:             map[string]interface{}{"info": info, metaProviders: &providerCache{}},
+		Metadata:             map[string]interface{}{"info": info},
 		Commands: []*cli.Command{
 			discoverCommand(), testCommand(), explainCommand(),
 			providersCommand(),
@@ -108,8 +108,5 @@ func newApp(info BuildInfo, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 // onUsageError turns urfave's usage errors into ours, so they print as one
 // "postino: error:" line with a hint instead of the whole help text.
 func onUsageError(c *cli.Context, err error, _ bool) error { return unknownFlag(c, err) }
-
-// metaProviders keys the run's provider database cache in App.Metadata.
-const metaProviders = "providers"
 
 func buildInfo(c *cli.Context) BuildInfo { return c.App.Metadata["info"].(BuildInfo) }

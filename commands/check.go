@@ -76,12 +76,15 @@ func runCheck(c *cli.Context) error {
 			return withHint(usageError{fmt.Errorf("target %q: %w", a, t.err)}, "give an address, a domain or SCHEME://HOST[:PORT]")
 		}
 	}
+	s, err := settingsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	// --concurrency counts targets here, and one runner serves every
+	// target: no target's address is the relay check's sender.
 	n := c.Int(flgConcurrency)
-	runner, err := newCheckRunner(c.App, runSettings{
-		Resolver: c.String(flgResolver), CAFile: c.String(flgCAFile), IPv4: c.Bool(flgIPv4), IPv6: c.Bool(flgIPv6),
-		ProbeTimeout: c.Duration(flgProbeTimeout), CertWarnDays: c.Int(flgCertWarnDays), ISPDBURL: c.String(flgISPDBURL),
-		DiscoveryConcurrency: 16,
-	}, pol, c.Duration(flgTimeout))
+	s.Concurrency, s.MailFrom = checkDiscoveryConcurrency, ""
+	runner, err := newCheckRunner(s, pol)
 	if err != nil {
 		return err
 	}
@@ -126,6 +129,11 @@ func runCheck(c *cli.Context) error {
 	}
 	return nil
 }
+
+// checkDiscoveryConcurrency bounds the probes of one target's discovery
+// in check and serve, whose --concurrency (--max-concurrent) counts
+// targets.
+const checkDiscoveryConcurrency = 16
 
 // checkGlobalFlags are the global flags with the meaning they have in
 // check: --timeout is one target's budget (a list of thousands has no

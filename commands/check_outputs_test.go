@@ -29,7 +29,7 @@ func TestCheckOutputAtomic(t *testing.T) {
 		done := make(chan int)
 		go func() {
 			var o, e bytes.Buffer
-			done <- Run(ctx, []string{"postino", "check", target, "--format", "prometheus", "-o", prom, "--timeout", "1s"}, strings.NewReader(""), &o, &e, BuildInfo{})
+			done <- Run(ctx, []string{"postino", "check", target, "--format", "prometheus", "-o", prom, "--timeout", "1s"}, strings.NewReader(""), &o, &e, BuildInfo{Providers: []byte(emptyProviders)})
 		}()
 		time.Sleep(300 * time.Millisecond)
 		if b, _ := os.ReadFile(prom); string(b) != "old\n" {

@@ -127,8 +127,12 @@ func configSettings(c *cli.Context) (autoconfig.Settings, []autoconfig.Loss, err
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}
+		s, err := settingsFromFlags(c)
+		if err != nil {
+			return autoconfig.Settings{}, nil, err
+		}
 		term := &output{errw: c.App.ErrWriter, errTTY: fancyTerminal(c.App.ErrWriter)}
-		res, err := runDiscovery(c, addr, term.progress)
+		res, err := runDiscovery(c.Context, s, addr, term.progress)
 		if err != nil {
 			return autoconfig.Settings{}, nil, err
 		}

@@ -30,7 +30,11 @@ func runDiscover(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := runDiscovery(c, addr, out.progress)
+	s, err := settingsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	res, err := runDiscovery(c.Context, s, addr, out.progress)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -20,20 +19,19 @@ func discoveryFlags() []cli.Flag {
 }
 
 // runDiscovery runs discovery for addr the way `postino discover` does:
-// the network set up from the global flags, the built-in provider
-// database, the basic probe, --skip and the --timeout deadline. progress,
-// if not nil, shows the run on a terminal and returns the func that clears
-// it.
-func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoconfig.Options) func()) (*autoconfig.Result, error) {
-	ns, err := newNetSetup(c)
+// the network set up from the settings, the provider database, the basic
+// probe, the skipped sources and the Timeout deadline. progress, if not
+// nil, shows the run on a terminal and returns the func that clears it.
+func runDiscovery(ctx context.Context, s runSettings, addr autoconfig.Address, progress func(*autoconfig.Options) func()) (*autoconfig.Result, error) {
+	ns, err := newNetSetup(s)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := discoveryOptions(c, ns)
+	opts, err := discoveryOptions(s, ns)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	stop := func() {}
 	if progress != nil {
@@ -44,31 +42,26 @@ func runDiscovery(c *cli.Context, addr autoconfig.Address, progress func(*autoco
 	return res, err
 }
 
-// discoveryOptions are the discovery engine's options from the flags:
-// every command that discovers (discover, config, test, check) asks the
-// same sources the same way.
-func discoveryOptions(c *cli.Context, ns *netSetup) (*autoconfig.Options, error) {
-	db, err := loadProviders(c)
+// discoveryOptions are the discovery engine's options from the settings:
+// every command that discovers (discover, config, lint, test, check,
+// serve) asks the same sources the same way.
+func discoveryOptions(s runSettings, ns *netSetup) (*autoconfig.Options, error) {
+	db, err := parseProviders(s.BuiltinProviders, s.ProvidersFile)
 	if err != nil {
 		return nil, err
 	}
 	opts := &autoconfig.Options{
 		Resolver:     ns.resolver,
 		HTTP:         ns.http,
-		Prober:       ns.prober(c.Duration(flgProbeTimeout)),
+		Prober:       ns.prober(),
 		Providers:    db,
-		ISPDBURL:     c.String(flgISPDBURL),
-		ProbeTimeout: c.Duration(flgProbeTimeout),
-		Concurrency:  c.Int(flgConcurrency),
+		ISPDBURL:     s.ISPDBURL,
+		ProbeTimeout: s.ProbeTimeout,
+		Concurrency:  s.Concurrency,
+		Disabled:     s.Skip,
 	}
-	if c.Bool(flgNoProbe) {
+	if s.NoProbe {
 		opts.Prober = nil
-	}
-	for _, s := range c.StringSlice(flgSkip) {
-		if !autoconfig.KnownSource(autoconfig.Source(s)) {
-			return nil, usageError{fmt.Errorf("--skip %q: not a source", s)}
-		}
-		opts.Disabled = append(opts.Disabled, autoconfig.Source(s))
 	}
 	return opts, nil
 }

@@ -57,11 +57,15 @@ func runLint(c *cli.Context) error {
 		// exist at every domain that takes mail (RFC 5321 section 4.5.1).
 		addr.Local = "postmaster"
 	}
-	ns, err := newNetSetup(c)
+	s, err := settingsFromFlags(c)
 	if err != nil {
 		return err
 	}
-	opts, err := discoveryOptions(c, ns)
+	ns, err := newNetSetup(s)
+	if err != nil {
+		return err
+	}
+	opts, err := discoveryOptions(s, ns)
 	if err != nil {
 		return err
 	}
@@ -70,7 +74,7 @@ func runLint(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	ctx, cancel := context.WithTimeout(c.Context, s.Timeout)
 	defer cancel()
 	stop := out.progress(opts)
 	res, err := autoconfig.Discover(ctx, addr, opts)

@@ -14,7 +14,6 @@ import (
 	"github.com/postino-mail/postino/autoconfig"
 	"github.com/postino-mail/postino/autoconfig/resolver"
 	"github.com/postino-mail/postino/probe"
-	"github.com/urfave/cli/v2"
 )
 
 // envHostsFile names another hosts file than /etc/hosts, which addresses
@@ -22,24 +21,26 @@ import (
 // elsewhere.
 const envHostsFile = "POSTINO_HOSTS_FILE"
 
-// netSetup is the network side of one run, built once from the flags and
-// shared by discovery and probes so that --resolver, -4/-6 and --ca-file
-// apply everywhere.
+// netSetup is the network side of one run, built once from its settings
+// and shared by discovery and probes so that --resolver, -4/-6 and
+// --ca-file apply everywhere.
 type netSetup struct {
 	resolver resolver.Resolver
 	dialer   *resolver.Dialer
 	roots    *x509.CertPool
 	http     *autoconfig.HTTPOptions
 	mailFrom string // the account's address: the sender of the relay check
+	// probeTimeout bounds one connection attempt of the prober.
+	probeTimeout time.Duration
 	// dialCheck, when set, may refuse an address before the prober
 	// connects to it (serve's rule on internal addresses).
 	dialCheck func(ctx context.Context, ip netip.Addr) error
 }
 
-func newNetSetup(c *cli.Context) (*netSetup, error) {
+func newNetSetup(s runSettings) (*netSetup, error) {
 	var res *resolver.Client
 	var err error
-	if addr := c.String(flgResolver); addr != "" {
+	if addr := s.Resolver; addr != "" {
 		res, err = resolver.New(addr)
 	} else {
 		res, err = resolver.FromSystem()
@@ -54,40 +55,36 @@ func newNetSetup(c *cli.Context) (*netSetup, error) {
 	}
 	family := resolver.Family("")
 	switch {
-	case c.Bool(flgIPv4) && c.Bool(flgIPv6):
+	case s.IPv4 && s.IPv6:
 		return nil, usageError{fmt.Errorf("-4 and -6 exclude each other")}
-	case c.Bool(flgIPv4):
+	case s.IPv4:
 		family = resolver.IPv4
-	case c.Bool(flgIPv6):
+	case s.IPv6:
 		family = resolver.IPv6
 	}
-	roots, err := rootPool(c.String(flgCAFile))
+	roots, err := rootPool(s.CAFile)
 	if err != nil {
 		return nil, err
 	}
 	d := &resolver.Dialer{Resolver: res, Family: family}
-	probeTimeout := c.Duration(flgProbeTimeout)
 	client := &http.Client{
-		Timeout: probeTimeout,
+		Timeout: s.ProbeTimeout,
 		Transport: &http.Transport{
 			DialContext:           d.DialContext,
 			TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
-			TLSHandshakeTimeout:   probeTimeout,
-			ResponseHeaderTimeout: probeTimeout,
+			TLSHandshakeTimeout:   s.ProbeTimeout,
+			ResponseHeaderTimeout: s.ProbeTimeout,
 			MaxIdleConnsPerHost:   4,
 			IdleConnTimeout:       5 * time.Second,
 			ForceAttemptHTTP2:     true,
 		},
 	}
-	ns := &netSetup{resolver: res, dialer: d, roots: roots, http: &autoconfig.HTTPOptions{Client: client}}
-	if addr, err := autoconfig.ParseAddress(c.Args().First()); err == nil && c.NArg() == 1 {
-		ns.mailFrom = addr.String()
-	}
-	return ns, nil
+	return &netSetup{resolver: res, dialer: d, roots: roots, http: &autoconfig.HTTPOptions{Client: client},
+		mailFrom: s.MailFrom, dialCheck: s.DialCheck, probeTimeout: s.ProbeTimeout}, nil
 }
 
 // prober is the basic probe, dialling and resolving like everything else.
-func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
+func (ns *netSetup) prober() *probe.Prober {
 	network := "tcp"
 	switch ns.dialer.Family {
 	case resolver.IPv4:
@@ -123,7 +120,7 @@ func (ns *netSetup) prober(timeout time.Duration) *probe.Prober {
 			}
 			return ips, from, err
 		},
-		RootCAs: ns.roots, Timeout: timeout, MailFrom: ns.mailFrom,
+		RootCAs: ns.roots, Timeout: ns.probeTimeout, MailFrom: ns.mailFrom,
 	})
 }
 

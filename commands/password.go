@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/probe"
-	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
 
@@ -23,23 +22,23 @@ const (
 
 // credentials reads what --login needs: a token (--oauth2-token-stdin or
 // POSTINO_OAUTH2_TOKEN), else a password (--password-stdin,
-// POSTINO_PASSWORD, or a prompt when standard input is a terminal).
-func credentials(c *cli.Context, username string) (*probe.Credentials, error) {
+// POSTINO_PASSWORD, or a prompt on stderr when stdin is a terminal).
+func credentials(lg loginSettings, username string, stdin io.Reader, stderr io.Writer) (*probe.Credentials, error) {
 	cr := &probe.Credentials{Username: username}
-	if c.Bool(flgPasswordStdin) && c.Bool(flgTokenStdin) {
+	if lg.PasswordStdin && lg.TokenStdin {
 		return nil, usageError{errors.New("--password-stdin and --oauth2-token-stdin exclude each other: standard input holds one secret")}
 	}
 	switch {
-	case c.Bool(flgTokenStdin):
-		tok, err := readSecret(c.App.Reader)
+	case lg.TokenStdin:
+		tok, err := readSecret(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("reading the OAuth2 token from standard input: %w", err)
 		}
 		cr.OAuth2Token = tok
-	case os.Getenv(envOAuth2Token) != "" && !c.Bool(flgPasswordStdin):
+	case os.Getenv(envOAuth2Token) != "" && !lg.PasswordStdin:
 		cr.OAuth2Token = os.Getenv(envOAuth2Token)
-	case c.Bool(flgPasswordStdin):
-		pw, err := readSecret(c.App.Reader)
+	case lg.PasswordStdin:
+		pw, err := readSecret(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("reading the password from standard input: %w", err)
 		}
@@ -47,14 +46,14 @@ func credentials(c *cli.Context, username string) (*probe.Credentials, error) {
 	case os.Getenv(envPassword) != "":
 		cr.Password = os.Getenv(envPassword)
 	default:
-		f, ok := c.App.Reader.(*os.File)
+		f, ok := stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
 			return nil, withHint(usageError{errors.New("--login needs a password, and standard input is not a terminal to ask for one")},
 				"pipe it in with --password-stdin, or set "+envPassword+" (or a token: --oauth2-token-stdin, "+envOAuth2Token+"); never put it on the command line")
 		}
-		fmt.Fprintf(c.App.ErrWriter, "Password for %s: ", username)
+		fmt.Fprintf(stderr, "Password for %s: ", username)
 		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.App.ErrWriter)
+		fmt.Fprintln(stderr)
 		if err != nil {
 			return nil, fmt.Errorf("reading the password: %w", err)
 		}

@@ -65,28 +65,18 @@ func withFlags(cmd *cli.Command, fs ...cli.Flag) *cli.Command {
 // loadProviders parses the database named by --providers-file, else the
 // built-in one.
 func loadProviders(c *cli.Context) (*autoconfig.ProviderDB, error) {
-	// One parse per run: check runs discovery for every target, and the
-	// database is immutable once read.
-	pc := c.App.Metadata[metaProviders].(*providerCache)
-	pc.once.Do(func() { pc.db, pc.err = parseProviders(c) })
-	return pc.db, pc.err
+	return parseProviders(buildInfo(c).Providers, c.String(flgProvidersFile))
 }
 
-// providerCache holds the run's parsed provider database.
-type providerCache struct {
-	once sync.Once
-	db   *autoconfig.ProviderDB
-	err  error
-}
-
-func parseProviders(c *cli.Context) (*autoconfig.ProviderDB, error) {
-	data, what := buildInfo(c).Providers, "built-in provider database"
-	if f := c.String(flgProvidersFile); f != "" {
-		b, err := os.ReadFile(f)
+// parseProviders parses the database in file, else the built-in one.
+func parseProviders(builtin []byte, file string) (*autoconfig.ProviderDB, error) {
+	data, what := builtin, "built-in provider database"
+	if file != "" {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--%s: %w", flgProvidersFile, err)}
 		}
-		data, what = b, "provider database "+f
+		data, what = b, "provider database "+file
 	}
 	db, err := autoconfig.ParseProviders(data)
 	if err != nil {
@@ -266,14 +256,18 @@ func runProvidersVerify(c *cli.Context) error {
 			entries = append(entries, &db.Providers[i])
 		}
 	}
-	ns, err := newNetSetup(c)
+	s, err := settingsFromFlags(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration(flgTimeout))
+	ns, err := newNetSetup(s)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Context, s.Timeout)
 	defer cancel()
 	start := time.Now()
-	results, dnsDead := verifyEntries(ctx, entries, ns.prober(c.Duration(flgProbeTimeout)), c.Int(flgConcurrency))
+	results, dnsDead := verifyEntries(ctx, entries, ns.prober(), s.Concurrency)
 	if err := out.providersVerify(results, autoconfig.Duration(time.Since(start))); err != nil {
 		return err
 	}

@@ -103,15 +103,13 @@ func newServeHandler(c *cli.Context) (*serveHandler, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := settingsFromFlags(c)
+	if err != nil {
+		return nil, err
+	}
 	n := c.Int(flgMaxConcurrent)
 	for _, m := range cfg.Modules {
-		m.runner, err = newCheckRunner(c.App, runSettings{
-			Resolver: c.String(flgResolver), CAFile: c.String(flgCAFile), IPv4: c.Bool(flgIPv4), IPv6: c.Bool(flgIPv6),
-			ProbeTimeout: time.Duration(m.ProbeTimeout), CertWarnDays: m.policy.CertWarnDays, ISPDBURL: c.String(flgISPDBURL),
-			DiscoveryConcurrency: 16,
-			DialCheck:            cfg.dialCheck,
-		}, m.policy, time.Duration(m.Timeout))
-		if err != nil {
+		if m.runner, err = newCheckRunner(m.settings(s, cfg), m.policy); err != nil {
 			return nil, err
 		}
 		m.runner.paths = map[autoconfig.Side]bool{}

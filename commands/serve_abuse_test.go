@@ -195,8 +195,8 @@ func TestServeDialsDiscoveredInternal(t *testing.T) {
 
 	// The runner serve builds, to read the reason in the report.
 	cfg := &serveConfig{Allow: []string{"example.test"}}
-	r, err := newCheckRunner(newApp(BuildInfo{Providers: []byte(emptyProviders)}, strings.NewReader(""), io.Discard, io.Discard), runSettings{Resolver: dns.Addr(), CAFile: caFile, ProbeTimeout: 2 * time.Second,
-		CertWarnDays: 14, ISPDBURL: ispdb, DiscoveryConcurrency: 4, DialCheck: cfg.dialCheck}, checkPolicy{}, 5*time.Second)
+	r, err := newCheckRunner(runSettings{Resolver: dns.Addr(), CAFile: caFile, ProbeTimeout: 2 * time.Second, Timeout: 5 * time.Second,
+		BuiltinProviders: []byte(emptyProviders), CertWarnDays: 14, ISPDBURL: ispdb, Concurrency: 4, DialCheck: cfg.dialCheck}, checkPolicy{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,6 +156,19 @@ func (m *serveModule) prepare() error {
 	return nil
 }
 
+// settings are the workflow's settings of the module's probes: the
+// network and discovery flags of serve (base), the module's timeouts and
+// certificate threshold, and the configuration's rule on internal
+// addresses.
+func (m *serveModule) settings(base runSettings, c *serveConfig) runSettings {
+	s := base
+	s.Timeout, s.ProbeTimeout = time.Duration(m.Timeout), time.Duration(m.ProbeTimeout)
+	s.CertWarnDays = m.policy.CertWarnDays
+	s.Concurrency, s.MailFrom = checkDiscoveryConcurrency, ""
+	s.DialCheck = c.dialCheck
+	return s
+}
+
 // allowed reports whether the allow-list admits a target: its domain (an
 // address's or a domain target's) or its host (a URL's).
 func (c *serveConfig) allowed(t checkTarget) bool {

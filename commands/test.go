@@ -89,7 +89,11 @@ func runTest(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ns, err := newNetSetup(c)
+	s, err := settingsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	ns, err := newNetSetup(s)
 	if err != nil {
 		return err
 	}
@@ -97,30 +101,35 @@ func runTest(c *cli.Context) error {
 	if err := run.namedServers(c); err != nil {
 		return err
 	}
-	login := c.Bool(flgLogin) || c.Bool(flgSend) || c.Bool(flgRoundtrip)
-	if login && addr.Local == "" && c.String(flgUsername) == "" {
+	lg := s.Login
+	login := lg.Login || lg.Send || lg.Roundtrip
+	if login && addr.Local == "" && lg.Username == "" {
 		return usageError{fmt.Errorf("--login needs an address (alice@example.com) or --username, not only a domain")}
 	}
-	timeout := c.Duration(flgTimeout)
-	if c.Bool(flgRoundtrip) && !c.IsSet(flgTimeout) {
+	timeout := s.Timeout
+	if lg.Roundtrip && !c.IsSet(flgTimeout) {
 		// The default budget leaves room for the round trip's wait.
-		timeout = max(timeout, c.Duration(flgRoundtripWait)+3*c.Duration(flgProbeTimeout))
+		timeout = max(timeout, lg.RoundtripWait+3*s.ProbeTimeout)
 	}
 	ctx, cancel := context.WithTimeout(c.Context, timeout)
 	defer cancel()
-	prober := ns.prober(c.Duration(flgProbeTimeout))
+	prober := ns.prober()
 	if len(run.asked) == 0 {
-		if err := run.discover(ctx, c, ns, prober, out); err != nil {
+		opts, err := discoveryOptions(s, ns)
+		if err != nil {
+			return err
+		}
+		if err := run.discover(ctx, opts, prober, lg.TrustUntrusted, out); err != nil {
 			return err
 		}
 	}
 	var cr *probe.Credentials
 	if login {
-		if cr, err = credentials(c, username(c, addr, run)); err != nil {
+		if cr, err = credentials(lg, username(lg.Username, addr, run), c.App.Reader, c.App.ErrWriter); err != nil {
 			return err
 		}
 	}
-	rep := run.diagnose(ctx, c, prober, cr)
+	rep := run.diagnose(ctx, s, prober, cr)
 	rep.Duration = autoconfig.Duration(time.Since(start))
 	if err := out.test(rep); err != nil {
 		return err
@@ -202,15 +211,15 @@ func parseServer(p autoconfig.Protocol, v string, sec autoconfig.Security) (auto
 	return autoconfig.Server{Protocol: p, Host: host, Port: port, Security: sec}, nil
 }
 
-// discover finds the servers: each side's recommendation.
-func (r *testRun) discover(ctx context.Context, c *cli.Context, ns *netSetup, prober autoconfig.Prober, out *output) error {
-	opts, err := discoveryOptions(c, ns)
-	if err != nil {
-		return err
-	}
+// discover finds the servers: each side's recommendation. opts are
+// discoveryOptions', shared by the runs of one command: discover works
+// on a copy. trustAll counts the servers only untrusted sources named as
+// trusted (--trust-untrusted).
+func (r *testRun) discover(ctx context.Context, shared *autoconfig.Options, prober autoconfig.Prober, trustAll bool, out *output) error {
+	opts := *shared
 	opts.Prober = prober
-	stop := out.progress(opts)
-	res, err := autoconfig.Discover(ctx, r.addr, opts)
+	stop := out.progress(&opts)
+	res, err := autoconfig.Discover(ctx, r.addr, &opts)
 	stop()
 	if err != nil {
 		return err
@@ -220,7 +229,6 @@ func (r *testRun) discover(ctx context.Context, c *cli.Context, ns *netSetup, pr
 			"check the network connection, or name a working resolver with --resolver HOST[:PORT]")
 	}
 	r.disc = res
-	trustAll := c.Bool(flgTrustUntrust)
 	for _, side := range []struct {
 		sr   autoconfig.SideResult
 		dest *[]target
@@ -248,11 +256,11 @@ func (r *testRun) discover(ctx context.Context, c *cli.Context, ns *netSetup, pr
 	return nil
 }
 
-// username: --username, else the recommended server's username form, else
-// the address.
-func username(c *cli.Context, addr autoconfig.Address, r *testRun) string {
-	if u := c.String(flgUsername); u != "" {
-		return u
+// username: the one given (--username), else the recommended server's
+// username form, else the address.
+func username(given string, addr autoconfig.Address, r *testRun) string {
+	if given != "" {
+		return given
 	}
 	for _, t := range append(append([]target{}, r.in...), r.out...) {
 		if t.srv.Username != "" {
@@ -263,17 +271,18 @@ func username(c *cli.Context, addr autoconfig.Address, r *testRun) string {
 }
 
 // diagnose runs every target at once, then the round trip.
-func (r *testRun) diagnose(ctx context.Context, c *cli.Context, prober *probe.Prober, cr *probe.Credentials) *testReport {
+func (r *testRun) diagnose(ctx context.Context, s runSettings, prober *probe.Prober, cr *probe.Credentials) *testReport {
+	lg := s.Login
 	base := probe.DiagnoseOptions{
-		CertWarnDays:       c.Int(flgCertWarnDays),
+		CertWarnDays:       s.CertWarnDays,
 		Login:              cr,
-		AllowPlaintextAuth: c.Bool(flgAllowPlain),
+		AllowPlaintextAuth: lg.AllowPlaintext,
 	}
 	if base.CertWarnDays == 0 {
 		base.CertWarnDays = -1
 	}
 	var msg *probe.Message
-	if c.Bool(flgSend) || c.Bool(flgRoundtrip) {
+	if lg.Send || lg.Roundtrip {
 		msg = probe.NewMessage(r.addr.String(), time.Now())
 	}
 	all := append(append([]target{}, r.in...), r.out...)
@@ -281,7 +290,7 @@ func (r *testRun) diagnose(ctx context.Context, c *cli.Context, prober *probe.Pr
 	var wg sync.WaitGroup
 	for i, t := range all {
 		o := base
-		o.Trusted = t.trusted || c.Bool(flgTrustUntrust)
+		o.Trusted = t.trusted || lg.TrustUntrusted
 		if t.srv.Protocol == autoconfig.SMTP {
 			o.Send = msg
 		}
@@ -293,15 +302,15 @@ func (r *testRun) diagnose(ctx context.Context, c *cli.Context, prober *probe.Pr
 	}
 	wg.Wait()
 	ins, outs := diags[:len(r.in)], diags[len(r.in):]
-	if c.Bool(flgRoundtrip) {
-		r.roundtrip(ctx, c, prober, cr, ins, outs)
+	if lg.Roundtrip {
+		r.roundtrip(ctx, lg, prober, cr, ins, outs)
 	}
 	return r.report(ins, outs)
 }
 
 // roundtrip looks for the sent message on the first incoming server that
 // accepted the login.
-func (r *testRun) roundtrip(ctx context.Context, c *cli.Context, prober *probe.Prober, cr *probe.Credentials, ins, outs []*probe.Diagnosis) {
+func (r *testRun) roundtrip(ctx context.Context, lg loginSettings, prober *probe.Prober, cr *probe.Credentials, ins, outs []*probe.Diagnosis) {
 	var in *probe.Diagnosis
 	for _, d := range ins {
 		if d.Login != nil && d.Login.OK {
@@ -320,7 +329,7 @@ func (r *testRun) roundtrip(ctx context.Context, c *cli.Context, prober *probe.P
 			continue
 		}
 		prober.Roundtrip(ctx, out, in.Server, &probe.RoundtripOptions{
-			Login: cr, Trusted: in.Trusted, AllowPlaintextAuth: c.Bool(flgAllowPlain), Wait: c.Duration(flgRoundtripWait),
+			Login: cr, Trusted: in.Trusted, AllowPlaintextAuth: lg.AllowPlaintext, Wait: lg.RoundtripWait,
 		})
 	}
 }

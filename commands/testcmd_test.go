@@ -44,7 +44,7 @@ func runIn(stdin string, env map[string]string, args ...string) (stdout, stderr 
 		defer os.Unsetenv(k)
 	}
 	var o, e bytes.Buffer
-	status = Run(context.Background(), append([]string{"postino"}, args...), strings.NewReader(stdin), &o, &e, BuildInfo{Version: "1.2.3"})
+	status = Run(context.Background(), append([]string{"postino"}, args...), strings.NewReader(stdin), &o, &e, BuildInfo{Version: "1.2.3", Providers: []byte(emptyProviders)})
 	return o.String(), e.String(), status
 }
 
