@@ -97,7 +97,7 @@ func TestCommandFlags(t *testing.T) {
 		{[]string{"providers", "show"}, []string{"--format", "--verbose"}, []string{"--resolver", "-4", "-6", "--concurrency", "--timeout"}},
 		{[]string{"providers", "search"}, []string{"--format"}, []string{"--resolver", "--concurrency"}},
 		{[]string{"providers", "verify"}, []string{"--resolver", "--concurrency", "-4"}, nil},
-		{[]string{"serve"}, []string{"--max-concurrent", "--resolver", "--listen"}, []string{"--format", "--no-color", "--concurrency"}},
+		{[]string{"serve"}, []string{"--max-concurrent", "--resolver", "--listen"}, []string{"--format", "--no-color", "--concurrency", "--timeout", "--probe-timeout", "--fail-on", "--verbose"}},
 		{[]string{"discover"}, []string{"--resolver", "--format", "--concurrency", "--no-probe"}, nil},
 	} {
 		out, _, status := run(append([]string{"help"}, c.help...)...)

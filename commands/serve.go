@@ -33,12 +33,15 @@ func serveCommand() *cli.Command {
 		Usage: "run a Prometheus exporter: /probe?target=…&module=… checks a target as check does",
 		Description: "Serves Prometheus' multi-target exporter pattern, as blackbox_exporter does: /probe?target=TARGET&module=NAME\n" +
 			"answers with check's prometheus format for that target; /metrics has postino's own metrics; /healthz\n" +
-			"answers ok. Modules and the allow-list come from --config (JSON, see docs/check.md); without an\n" +
-			"allow-list any target is accepted. Each probe ends before Prometheus' scrape timeout\n" +
-			"(X-Prometheus-Scrape-Timeout-Seconds); at most --max-concurrent probes run, the rest wait or get 503.",
-		// serve's modules give the format, the verdicts and their own
-		// concurrency (--max-concurrent): those global flags mean nothing here.
-		Flags: append(globalFlagsExcept(flgFormat, flgNoColor, flgConcurrency),
+			"answers ok. Modules (paths, timeouts, thresholds, fail_on) and the allow-list come from --config\n" +
+			"(JSON, see docs/check.md); without an allow-list any target is accepted. Each probe ends before\n" +
+			"Prometheus' scrape timeout (X-Prometheus-Scrape-Timeout-Seconds); at most --max-concurrent probes\n" +
+			"run, the rest wait or get 503.",
+		// serve's modules give the format, the verdicts (fail_on), the
+		// timeouts and their own concurrency (--max-concurrent), and serve
+		// prints no report: those global flags would be ignored here, so
+		// serve refuses them.
+		Flags: append(globalFlagsExcept(flgFormat, flgNoColor, flgConcurrency, flgTimeout, flgProbeTimeout, flgFailOn, flgVerbose),
 			&cli.StringFlag{Name: flgListen, Value: "127.0.0.1:9719", Usage: "Listen on this address (:9719 for every interface)."},
 			&cli.StringFlag{Name: flgConfig, Usage: "Read modules and the allow-list from this JSON file."},
 			&cli.IntFlag{Name: flgMaxConcurrent, Value: 16, Usage: "Run at most this many probes at once.", Action: atLeast(flgMaxConcurrent, 1)},

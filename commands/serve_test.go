@@ -51,7 +51,7 @@ func startServe(t *testing.T, config string, args ...string) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
-	done := make(chan int)
+	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, append([]string{"postino", "serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), io.Discard, &stderr, BuildInfo{Providers: []byte(emptyProviders)})
 	}()
@@ -63,6 +63,7 @@ func startServe(t *testing.T, config string, args ...string) string {
 		}
 		select {
 		case st := <-done:
+			done <- st // for the cleanup, which waits for the end
 			t.Fatalf("serve exited with %d: %s", st, stderr.String())
 		case <-time.After(10 * time.Millisecond):
 		}
@@ -161,7 +162,7 @@ func TestServe(t *testing.T) {
 // until its own deadline, then gets 503.
 func TestServeDeadlines(t *testing.T) {
 	tarpit := probetest.StartTarpit(t)
-	base := startServe(t, "", "--max-concurrent", "1", "--probe-timeout", "30s")
+	base := startServe(t, "", "--max-concurrent", "1")
 	target := fmt.Sprintf("imaps://127.0.0.1:%d", tarpit.Port())
 	first := make(chan time.Duration)
 	go func() {

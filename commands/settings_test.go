@@ -117,3 +117,19 @@ func TestCheckUsesProvidersFile(t *testing.T) {
 		t.Errorf("with the built-in database: exit %d, want %d and not the database's servers\nstdout:\n%s\nstderr:\n%s", st, exitProblem, out, errOut)
 	}
 }
+
+// TestServeRefusesFlagsItWouldIgnore: the modules give serve's timeouts
+// and verdicts, and serve prints no report: --timeout, --probe-timeout,
+// --fail-on and --verbose are usage errors, not silently ignored.
+func TestServeRefusesFlagsItWouldIgnore(t *testing.T) {
+	for _, args := range [][]string{{"--timeout", "5s"}, {"--probe-timeout", "2s"}, {"--fail-on", "warning"}, {"--verbose"}, {"-v"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		var e bytes.Buffer
+		st := Run(ctx, append([]string{"postino", "serve", "--listen", "127.0.0.1:0"}, args...),
+			strings.NewReader(""), io.Discard, &e, BuildInfo{Providers: []byte(emptyProviders)})
+		cancel()
+		if st != exitCannotRun || !strings.Contains(e.String(), "flag provided but not defined: "+args[0]) || strings.Contains(e.String(), "serving on") {
+			t.Errorf("serve %v: exit %d, want %d before listening; stderr:\n%s", args, st, exitCannotRun, e.String())
+		}
+	}
+}
