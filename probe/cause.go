@@ -15,12 +15,7 @@ func cause(s autoconfig.Server, r *autoconfig.ProbeResult) *autoconfig.Finding {
 		return nil
 	}
 	if r.SpeaksSecurity != "" {
-		alt := s
-		alt.Security = r.SpeaksSecurity
-		f := finding(s, CodeTLSModeMismatch, autoconfig.SeverityError,
-			fmt.Sprintf("port %d speaks %s, not %s", s.Port, securityName(alt.Security), securityName(s.Security)),
-			fmt.Sprintf("set the connection security to %s for port %d, or use port %d for %s",
-				securityName(alt.Security), s.Port, autoconfig.DefaultPort(s.Protocol, s.Security), securityName(s.Security)))
+		f := modeMismatch(findTLSModeMismatchSeen, s, r.SpeaksSecurity)
 		return &f
 	}
 	phase := ""

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,9 +19,8 @@ func (p *Prober) sessionFindings(s autoconfig.Server, ss *session, o *DiagnoseOp
 		warnDays = DefaultCertWarnDays
 	}
 	if t := ss.res.TLS; t != nil && !t.Expired && warnDays > 0 && t.DaysLeft < warnDays {
-		fs = append(fs, finding(s, CodeCertExpiring, autoconfig.SeverityWarning,
-			fmt.Sprintf("the certificate of %s expires in %s (%s)", s.Addr(), plural(t.DaysLeft, "day"), t.NotAfter.UTC().Format(time.DateOnly)),
-			fmt.Sprintf("renew it now and reload the mail server; automatic renewal (certbot, acme.sh) should have done it %d days ahead: check that it runs and reloads the server", warnDays)))
+		fs = append(fs, findCertExpiring.On(s, autoconfig.Values{"days": plural(t.DaysLeft, "day"), "date": t.NotAfter.UTC().Format(time.DateOnly),
+			"warn-days": strconv.Itoa(warnDays)}))
 	}
 	for _, ph := range ss.res.Phases {
 		if ph.Name == autoconfig.PhaseGreeting && time.Duration(ph.Duration) > slowGreeting {

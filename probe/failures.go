@@ -75,8 +75,7 @@ func failureFinding(s autoconfig.Server, r *autoconfig.ProbeResult, phase string
 		return finding(s, CodeServerSilent, err, msg,
 			"the server accepts connections but does not answer: it is overloaded, a tarpit, or waits for TLS on a port configured for plain text")
 	case phase == autoconfig.PhaseTLS || phase == autoconfig.PhaseStartTLS:
-		return finding(s, CodeTLSHandshake, err, msg,
-			"check the server's TLS configuration (certificate, key, protocols and ciphers) and its log")
+		return findTLSHandshake.On(s, autoconfig.Values{"error": r.Error})
 	case r.ErrorKind == KindClosed:
 		return finding(s, CodeServerClosed, err, msg,
 			"the server hangs up: it may limit connections per address, reject this network, or crash; check its log")
@@ -104,11 +103,7 @@ func (p *Prober) retryOtherMode(ctx context.Context, d *Diagnosis, ip net.IP) bo
 	if !ok {
 		return false
 	}
-	other := autoconfig.DefaultPort(s.Protocol, s.Security)
-	d.addFindings(finding(s, CodeTLSModeMismatch, autoconfig.SeverityError,
-		fmt.Sprintf("port %d speaks %s, not %s", s.Port, securityName(alt.Security), securityName(s.Security)),
-		fmt.Sprintf("set the connection security to %s for port %d (--security %s), or use port %d for %s",
-			securityName(alt.Security), s.Port, alt.Security, other, securityName(s.Security))))
+	d.addFindings(modeMismatch(findTLSModeMismatch, s, alt.Security))
 	return true
 }
 
@@ -128,9 +123,7 @@ func (p *Prober) retryLegacy(ctx context.Context, d *Diagnosis, ip net.IP) bool 
 	}
 	d.TLS = ss.res.TLS
 	lacks := legacyLacks(ss.state.Version, ss.state.CipherSuite)
-	d.addFindings(finding(s, CodeTLSLegacyOnly, autoconfig.SeverityError,
-		fmt.Sprintf("%s completes no modern TLS handshake: %s", s.Addr(), strings.Join(lacks, "; ")),
-		"enable TLS 1.2 and 1.3 with ECDHE and AES-GCM or ChaCha20 on the server (Dovecot: ssl_min_protocol = TLSv1.2; Postfix: smtpd_tls_protocols = >=TLSv1.2); current mail clients refuse it as it is"))
+	d.addFindings(findTLSLegacyOnly.On(s, autoconfig.Values{"lacks": strings.Join(lacks, "; ")}))
 	return true
 }
 
