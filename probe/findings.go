@@ -1,7 +1,7 @@
 package probe
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -27,29 +27,15 @@ func finding(srv autoconfig.Server, code string, sev autoconfig.Severity, msg, h
 	return autoconfig.Finding{Code: code, Severity: sev, Side: srv.Side(), Server: srv.Addr(), Message: msg, Hint: hint}
 }
 
-func starttlsMissingFinding(srv autoconfig.Server, d dialog, caps []string, works bool) autoconfig.Finding {
-	cmd := d.starttlsVerb()
-	code := map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPStartTLS, autoconfig.POP3: CodePOP3StartTLS, autoconfig.SMTP: CodeSMTPStartTLS}[srv.Protocol]
+func starttlsMissingFinding(srv autoconfig.Server, caps []string, works bool) autoconfig.Finding {
+	defs := protocolFindings[srv.Protocol]
 	if works {
-		return finding(srv, code, autoconfig.SeverityWarning,
-			fmt.Sprintf("%s does not advertise %s, but accepts it", srv.Addr(), cmd),
-			fmt.Sprintf("make the server list %s in its capabilities: clients that check the list refuse to connect, or send the password in plain text", cmd))
+		return defs.starttlsAccepted.On(srv, nil)
 	}
-	msg := fmt.Sprintf("%s does not offer %s", srv.Addr(), cmd)
 	for _, c := range caps {
 		if strings.HasPrefix(strings.ToUpper(c), "XXXXXXXA") {
-			msg += fmt.Sprintf(" (its capabilities list %q: a firewall, such as Cisco ASA ESMTP inspection, is hiding STARTTLS)", c)
-			break
+			return defs.starttlsHidden.On(srv, autoconfig.Values{"capability": strconv.Quote(c)})
 		}
 	}
-	return finding(srv, code, autoconfig.SeverityError, msg,
-		fmt.Sprintf("enable TLS on the server, or use implicit TLS on port %d; without %s, passwords travel in plain text",
-			autoconfig.DefaultPort(srv.Protocol, autoconfig.SecurityTLS), cmd))
-}
-
-func authBeforeTLSFinding(srv autoconfig.Server, d dialog) autoconfig.Finding {
-	code := map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPAuthBeforeTLS, autoconfig.POP3: CodePOP3AuthBeforeTLS, autoconfig.SMTP: CodeSMTPAuthBeforeTLS}[srv.Protocol]
-	return finding(srv, code, autoconfig.SeverityWarning,
-		fmt.Sprintf("%s accepts passwords before %s, where they travel in plain text", srv.Addr(), d.starttlsVerb()),
-		d.authBeforeTLSHint())
+	return defs.starttlsMissing.On(srv, nil)
 }
