@@ -3,7 +3,6 @@ package probe
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -101,9 +100,7 @@ func (p *Prober) loginFinding(s autoconfig.Server, err error, cr *Credentials) a
 	if errors.Is(err, errNoMechanism) {
 		return findNoAuthMechanism.On(s, autoconfig.Values{"error": authErrText(err)})
 	}
-	return finding(s, CodeAuthFailed, autoconfig.SeverityError,
-		fmt.Sprintf("the login to %s failed: %s", s.Addr(), authErrText(err)),
-		"the connection broke during the login; try again, and check the server's log")
+	return findAuthFailed.On(s, autoconfig.Values{"error": authErrText(err)})
 }
 
 // loginError is a failed login: the server's reply when it answered.

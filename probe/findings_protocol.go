@@ -141,3 +141,18 @@ var (
 func protocolValues(s autoconfig.Server, err string) autoconfig.Values {
 	return autoconfig.Values{"error": err, "protocol": strings.ToUpper(string(s.Protocol))}
 }
+
+// starttlsMissingFinding: srv does not advertise STARTTLS (STLS); works
+// says whether it accepted the command anyway; caps are its capabilities.
+func starttlsMissingFinding(srv autoconfig.Server, caps []string, works bool) autoconfig.Finding {
+	defs := protocolFindings[srv.Protocol]
+	if works {
+		return defs.starttlsAccepted.On(srv, nil)
+	}
+	for _, c := range caps {
+		if strings.HasPrefix(strings.ToUpper(c), "XXXXXXXA") {
+			return defs.starttlsHidden.On(srv, autoconfig.Values{"capability": strconv.Quote(c)})
+		}
+	}
+	return defs.starttlsMissing.On(srv, nil)
+}

@@ -24,7 +24,7 @@
 // postino's own pre-authentication conversation the connection is handed
 // to go-imap, go-smtp or go-pop3 (handover.go), with our deadlines and TLS,
 // and the conversation stays recorded with credentials redacted
-// (redact.go). Every finding code is documented in catalog_*.go.
+// (redact.go). Every finding code is defined in findings_*.go.
 //
 // # Deadlines
 //
