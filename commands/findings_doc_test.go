@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,12 +26,19 @@ func TestFindingsDocUpToDate(t *testing.T) {
 	}
 }
 
-// TestCatalogComplete: every code the code base can emit is in the
-// catalogue, and every entry is complete.
+// TestCatalogComplete: every finding is built from a registered
+// definition, and every definition is complete. Only FindingDef.New builds
+// an autoconfig.Finding with content (autoconfig/findingdef.go); every
+// FindingDef literal (a registered one or another wording of the same
+// code) and every Code* constant names a registered code.
 func TestCatalogComplete(t *testing.T) {
-	for _, code := range emittedCodes(t) {
-		if _, ok := autoconfig.LookupFinding(code); !ok {
-			t.Errorf("finding code %q is emitted but not in the catalogue (probe/catalog_*.go)", code)
+	codes, built := scanFindings(t)
+	for _, b := range built {
+		t.Errorf("%s builds an autoconfig.Finding by hand: define the code with autoconfig.DefineFinding and build it with the definition's On or New", b)
+	}
+	for _, c := range codes {
+		if _, ok := autoconfig.LookupFinding(c.code); !ok {
+			t.Errorf("%s: finding code %q has no registered definition (autoconfig.DefineFinding in the emitting package)", c.at, c.code)
 		}
 	}
 	codeRE := regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -43,59 +49,119 @@ func TestCatalogComplete(t *testing.T) {
 	}
 }
 
-// emittedCodes collects the codes of probe's Code* constants and the code
-// literals of package autoconfig (Finding{Code: "…"}, add("…"),
-// dataFindings("…")).
-func emittedCodes(t *testing.T) []string {
-	var codes []string
+type codeUse struct{ code, at string }
+
+// scanFindings reads every non-test Go file of the module. It returns the
+// codes of the Code* string constants and of the Code field of every
+// FindingDef literal whose code is a string or such a constant, and the
+// places that build an autoconfig.Finding with content outside
+// autoconfig/findingdef.go.
+func scanFindings(t *testing.T) (codes []codeUse, built []string) {
 	fset := token.NewFileSet()
-	files, _ := filepath.Glob("../probe/*.go")
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
+	var files []*ast.File
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		ast.Inspect(af, func(n ast.Node) bool {
-			vs, ok := n.(*ast.ValueSpec)
-			if !ok {
-				return true
-			}
-			for i, name := range vs.Names {
-				if strings.HasPrefix(name.Name, "Code") && i < len(vs.Values) {
-					if bl, ok := vs.Values[i].(*ast.BasicLit); ok && bl.Kind == token.STRING {
-						s, _ := strconv.Unquote(bl.Value)
-						codes = append(codes, s)
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]string{} // Code* constant → code
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok {
+				for i, name := range vs.Names {
+					if strings.HasPrefix(name.Name, "Code") && i < len(vs.Values) {
+						if s, ok := stringLit(vs.Values[i]); ok {
+							consts[name.Name] = s
+							codes = append(codes, codeUse{s, fset.Position(name.Pos()).String()})
+						}
 					}
 				}
 			}
 			return true
 		})
 	}
-	lit := regexp.MustCompile(`(?:Code:\s*|\badd\(|dataFindings\(|\b[cC]ode\w*\s*=\s*)"([a-z0-9]+\.[a-z0-9-]+)"`)
-	afiles, _ := filepath.Glob("../autoconfig/*.go")
-	lfiles, _ := filepath.Glob("../autoconfig/lint/*.go")
-	afiles = append(afiles, lfiles...)
-	cfiles, _ := filepath.Glob("check_*.go")
-	afiles = append(afiles, cfiles...)
-	for _, f := range afiles {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
+	defs := 0
+	for _, f := range files {
+		inAutoconfig := f.Name.Name == "autoconfig"
+		ast.Inspect(f, func(n ast.Node) bool {
+			cl, ok := n.(*ast.CompositeLit)
+			if !ok {
+				return true
+			}
+			at := fset.Position(cl.Pos())
+			switch typeName(cl.Type, inAutoconfig) {
+			case "Finding":
+				if len(cl.Elts) > 0 && filepath.Base(at.Filename) != "findingdef.go" {
+					built = append(built, at.String())
+				}
+			case "FindingDef":
+				defs++
+				for _, e := range cl.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if k, _ := kv.Key.(*ast.Ident); !ok || k == nil || k.Name != "Code" {
+						continue
+					}
+					if s, ok := stringLit(kv.Value); ok {
+						codes = append(codes, codeUse{s, at.String()})
+					} else if s, ok := consts[constName(kv.Value)]; ok {
+						codes = append(codes, codeUse{s, at.String()})
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(codes) < 100 || defs < 80 {
+		t.Fatalf("found only %d codes in %d definitions: the scan is broken", len(codes), defs)
+	}
+	return codes, built
+}
+
+// typeName is "Finding" or "FindingDef" when e names autoconfig's type.
+func typeName(e ast.Expr, inAutoconfig bool) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		if inAutoconfig {
+			return x.Name
 		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
-			codes = append(codes, m[1])
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok && id.Name == "autoconfig" {
+			return x.Sel.Name
 		}
 	}
-	slices.Sort(codes)
-	codes = slices.Compact(codes)
-	if len(codes) < 30 {
-		t.Fatalf("found only %d codes: the scan is broken", len(codes))
+	return ""
+}
+
+func stringLit(e ast.Expr) (string, bool) {
+	bl, ok := e.(*ast.BasicLit)
+	if !ok || bl.Kind != token.STRING {
+		return "", false
 	}
-	return codes
+	s, err := strconv.Unquote(bl.Value)
+	return s, err == nil
+}
+
+func constName(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	}
+	return ""
 }

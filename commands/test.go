@@ -323,9 +323,7 @@ func (r *testRun) roundtrip(ctx context.Context, lg loginSettings, prober *probe
 			continue
 		}
 		if in == nil {
-			r.findings = append(r.findings, autoconfig.Finding{Code: probe.CodeRoundtripMissing, Severity: autoconfig.SeverityError, Side: autoconfig.Outgoing,
-				Server: out.Server.Addr(), Message: "the test message was sent, but no incoming server accepted the login to look for it",
-				Hint: "fix the incoming side first (see INCOMING)"})
+			r.findings = append(r.findings, probe.RoundtripNoIncoming(out.Server))
 			continue
 		}
 		prober.Roundtrip(ctx, out, in.Server, &probe.RoundtripOptions{

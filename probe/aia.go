@@ -43,9 +43,7 @@ func (p *Prober) chainIncomplete(s autoconfig.Server, ss *session) (autoconfig.F
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: p.roots, Intermediates: inter, CurrentTime: at}); err != nil {
 		return autoconfig.Finding{}, false
 	}
-	return finding(s, CodeChainIncomplete, autoconfig.SeverityError,
-		fmt.Sprintf("%s sends its certificate without the intermediate certificate (%s, found at %s); mail clients that do not fetch it refuse the connection", s.Addr(), issuerName(leaf), url),
-		"configure the server with the full chain: the leaf followed by the intermediate (e.g. fullchain.pem rather than cert.pem; Dovecot ssl_cert, Postfix smtpd_tls_chain_files), then reload it"), true
+	return findChainIncomplete.On(s, autoconfig.Values{"issuer": issuerName(leaf), "url": url}), true
 }
 
 func (p *Prober) fetchCert(url string) (*x509.Certificate, error) {

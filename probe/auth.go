@@ -3,7 +3,6 @@ package probe
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -96,18 +95,12 @@ func (p *Prober) loginFinding(s autoconfig.Server, err error, cr *Credentials) a
 		return f
 	}
 	if kindOf(err) == KindProtocol {
-		return finding(s, CodeServerProtocol, autoconfig.SeverityError,
-			fmt.Sprintf("the login to %s failed: %s", s.Addr(), authErrText(err)),
-			fmt.Sprintf("check that port %d runs %s and nothing else (a proxy, a firewall's inspection, another service)", s.Port, strings.ToUpper(string(s.Protocol))))
+		return findServerProtocolLogin.On(s, protocolValues(s, authErrText(err)))
 	}
 	if errors.Is(err, errNoMechanism) {
-		return finding(s, CodeNoAuthMechanism, autoconfig.SeverityError,
-			fmt.Sprintf("%s offers no login mechanism postino can use with these credentials: %s", s.Addr(), authErrText(err)),
-			"a token needs XOAUTH2 or OAUTHBEARER, a password PLAIN or LOGIN (IMAP: LOGIN; POP3: USER/PASS); check what the server offers after TLS")
+		return findNoAuthMechanism.On(s, autoconfig.Values{"error": authErrText(err)})
 	}
-	return finding(s, CodeAuthFailed, autoconfig.SeverityError,
-		fmt.Sprintf("the login to %s failed: %s", s.Addr(), authErrText(err)),
-		"the connection broke during the login; try again, and check the server's log")
+	return findAuthFailed.On(s, autoconfig.Values{"error": authErrText(err)})
 }
 
 // loginError is a failed login: the server's reply when it answered.

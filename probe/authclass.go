@@ -77,34 +77,21 @@ var (
 func classifyAuth(s autoconfig.Server, a authReply, user string) autoconfig.Finding {
 	said := a.String()
 	all := said
+	v := autoconfig.Values{"user": user, "said": said}
 	switch {
 	case a.enhanced == "5.7.9" || a.smtpCode == 534 || reAppPassword.MatchString(all):
-		return finding(s, CodeAuthAppPassword, autoconfig.SeverityError,
-			fmt.Sprintf("%s wants an app password for %s, not the account password (server said: %s)", s.Addr(), user, said),
-			"create an app password in the account's security settings (Google: myaccount.google.com/apppasswords, with 2-step verification on) and use it instead, or log in with OAuth2 (--oauth2-token-stdin)")
+		return findAuthAppPassword.On(s, v)
 	case a.enhanced == "5.7.139" || a.enhanced == "5.7.30" || reOAuthOnly.MatchString(all):
-		return finding(s, CodeAuthOAuth2Required, autoconfig.SeverityError,
-			fmt.Sprintf("%s does not accept passwords (basic authentication) for %s: it wants OAuth2 (server said: %s)", s.Addr(), user, said),
-			"use a client that logs in with OAuth2 (or pass a token with --oauth2-token-stdin); Microsoft 365 admins can re-enable SMTP AUTH per mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false) until the retirement date")
+		return findAuthOAuth2Required.On(s, v)
 	case reDisabled.MatchString(all):
-		proto := strings.ToUpper(string(s.Protocol))
-		return finding(s, CodeAuthProtocolDisabled, autoconfig.SeverityError,
-			fmt.Sprintf("%s is disabled for %s in the provider's settings (server said: %s)", proto, user, said),
-			fmt.Sprintf("enable %s access in the account's web settings (Gmail: Settings → Forwarding and POP/IMAP; Outlook.com: Settings → Mail → Forwarding and IMAP/POP), or ask the administrator", proto))
+		v["protocol"] = strings.ToUpper(string(s.Protocol))
+		return findAuthProtocolDisabled.On(s, v)
 	case a.respCode == string(imap.ResponseCodeAuthenticationFailed) || a.enhanced == "5.7.8" || (a.smtpCode == 535 && a.enhanced == ""):
-		return finding(s, CodeAuthWrongPassword, autoconfig.SeverityError,
-			fmt.Sprintf("%s rejected the user name %s or its password (server said: %s)", s.Addr(), user, said),
-			"check the password, and that the user name is what the provider expects (often the full address); an account with 2-step verification may need an app password")
+		return findAuthWrongPassword.On(s, v)
 	case a.respCode == string(imap.ResponseCodeUnavailable) || (a.smtpCode >= 400 && a.smtpCode < 500) || reTemporary.MatchString(all):
-		return finding(s, CodeAuthTemporary, autoconfig.SeverityError,
-			fmt.Sprintf("%s could not check the login of %s just now (server said: %s)", s.Addr(), user, said),
-			"try again in a few minutes; if it persists, the provider's authentication service is down or the account is locked for too many attempts")
+		return findAuthTemporary.On(s, v)
 	case a.smtpCode == 535 || reWrongPass.MatchString(all) || (a.respCode == "" && a.smtpCode == 0):
-		return finding(s, CodeAuthWrongPassword, autoconfig.SeverityError,
-			fmt.Sprintf("%s rejected the user name %s or its password (server said: %s)", s.Addr(), user, said),
-			"check the password, and that the user name is what the provider expects (often the full address); an account with 2-step verification may need an app password")
+		return findAuthWrongPassword.On(s, v)
 	}
-	return finding(s, CodeAuthFailed, autoconfig.SeverityError,
-		fmt.Sprintf("%s refused the login of %s (server said: %s)", s.Addr(), user, said),
-		"the server's message says why; check the account with the provider")
+	return findAuthRefused.On(s, v)
 }

@@ -1,8 +1,6 @@
 package probe
 
 import (
-	"fmt"
-
 	"github.com/postino-mail/postino/autoconfig"
 )
 
@@ -15,12 +13,7 @@ func cause(s autoconfig.Server, r *autoconfig.ProbeResult) *autoconfig.Finding {
 		return nil
 	}
 	if r.SpeaksSecurity != "" {
-		alt := s
-		alt.Security = r.SpeaksSecurity
-		f := finding(s, CodeTLSModeMismatch, autoconfig.SeverityError,
-			fmt.Sprintf("port %d speaks %s, not %s", s.Port, securityName(alt.Security), securityName(s.Security)),
-			fmt.Sprintf("set the connection security to %s for port %d, or use port %d for %s",
-				securityName(alt.Security), s.Port, autoconfig.DefaultPort(s.Protocol, s.Security), securityName(s.Security)))
+		f := modeMismatch(findTLSModeMismatchSeen, s, r.SpeaksSecurity)
 		return &f
 	}
 	phase := ""
@@ -28,12 +21,11 @@ func cause(s autoconfig.Server, r *autoconfig.ProbeResult) *autoconfig.Finding {
 		phase = r.Phases[n-1].Name
 	}
 	if phase == autoconfig.PhaseResolve {
-		code := CodeDNSNoAddress
+		d := findDNSSeen
 		if r.ErrorKind != KindNXDomain {
-			code = CodeDNSFailed
+			d = findDNSFailedSeen
 		}
-		f := finding(s, code, autoconfig.SeverityError, fmt.Sprintf("%s: %s", s.Addr(), r.Error),
-			"publish an A or AAAA record for the host, or correct the name where it is published")
+		f := d.On(s, autoconfig.Values{"error": r.Error})
 		return &f
 	}
 	f := failureFinding(s, r, phase)

@@ -1,7 +1,7 @@
 package probe
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,30 +18,23 @@ func (p *Prober) sessionFindings(s autoconfig.Server, ss *session, o *DiagnoseOp
 		warnDays = DefaultCertWarnDays
 	}
 	if t := ss.res.TLS; t != nil && !t.Expired && warnDays > 0 && t.DaysLeft < warnDays {
-		fs = append(fs, finding(s, CodeCertExpiring, autoconfig.SeverityWarning,
-			fmt.Sprintf("the certificate of %s expires in %s (%s)", s.Addr(), plural(t.DaysLeft, "day"), t.NotAfter.UTC().Format(time.DateOnly)),
-			fmt.Sprintf("renew it now and reload the mail server; automatic renewal (certbot, acme.sh) should have done it %d days ahead: check that it runs and reloads the server", warnDays)))
+		fs = append(fs, findCertExpiring.On(s, autoconfig.Values{"days": plural(t.DaysLeft, "day"), "date": t.NotAfter.UTC().Format(time.DateOnly),
+			"warn-days": strconv.Itoa(warnDays)}))
 	}
 	for _, ph := range ss.res.Phases {
 		if ph.Name == autoconfig.PhaseGreeting && time.Duration(ph.Duration) > slowGreeting {
-			fs = append(fs, finding(s, CodeSlowGreeting, autoconfig.SeverityWarning,
-				fmt.Sprintf("%s took %s to greet", s.Addr(), time.Duration(ph.Duration).Round(100*time.Millisecond)),
-				"a deliberately slow greeting (postscreen, a tarpit) is meant for port 25, not for clients; on 993, 995, 465 and 587 it makes clients time out: check the server's load and its greeting delay settings"))
+			fs = append(fs, findSlowGreeting.On(s, autoconfig.Values{"duration": time.Duration(ph.Duration).Round(100 * time.Millisecond).String()}))
 		}
 	}
 	caps := ss.res.Capabilities
 	switch s.Protocol {
 	case autoconfig.IMAP:
 		if hasFold(caps, "LOGINDISABLED") && len(ss.res.SASL) == 0 {
-			fs = append(fs, finding(s, CodeIMAPLoginDisabled, autoconfig.SeverityError,
-				fmt.Sprintf("%s announces LOGINDISABLED and no AUTHENTICATE mechanism on this connection: no client can log in", s.Addr()),
-				"use TLS (implicit on 993, or STARTTLS) if this was plain text; otherwise enable a login mechanism on the server (Dovecot: auth_mechanisms = plain login)"))
+			fs = append(fs, findIMAPLoginDisabled.On(s, nil))
 		}
 	case autoconfig.POP3:
 		if len(caps) > 0 && !hasFold(firstWords(caps), "USER") && len(ss.res.SASL) == 0 {
-			fs = append(fs, finding(s, CodeNoAuthMechanism, autoconfig.SeverityError,
-				fmt.Sprintf("%s offers neither USER nor SASL: no client can log in", s.Addr()),
-				"enable a login mechanism on the server"))
+			fs = append(fs, findPOP3NoLogin.On(s, nil))
 		}
 	case autoconfig.SMTP:
 		// An SMTP server without AUTH is the relay check's (relay.go):

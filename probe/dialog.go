@@ -18,13 +18,11 @@ type dialog interface {
 	// startTLS sends the upgrade command and reads its reply; a refusal is
 	// a KindStartTLSRefused error. The handshake is the session's.
 	startTLS(s *session) error
-	starttlsVerb() string
 	// mechanisms lists the SASL mechanisms in caps.
 	mechanisms(caps []string) []string
 	// plaintextAuth reports whether caps, seen before TLS, allow sending a
 	// password.
 	plaintextAuth(caps []string) bool
-	authBeforeTLSHint() string
 	// quit says goodbye, ignoring errors; session.close drains the answer.
 	quit(s *session)
 }

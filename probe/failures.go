@@ -24,7 +24,7 @@ func (p *Prober) explainFailure(ctx context.Context, d *Diagnosis, ss *session, 
 		phase = r.Phases[n-1].Name
 	}
 	if r.Status == autoconfig.ProbeSkipped {
-		d.addFindings(finding(s, CodeServerProtocol, autoconfig.SeverityError, r.Error, "give a protocol, host, port and security postino knows"))
+		d.addFindings(findUnknownServer.On(s, autoconfig.Values{"error": r.Error}))
 		return
 	}
 	// A wrong mode shows as a protocol error (plain text where TLS was
@@ -49,43 +49,32 @@ func (p *Prober) explainFailure(ctx context.Context, d *Diagnosis, ss *session, 
 
 // failureFinding names the cause of a failed probe.
 func failureFinding(s autoconfig.Server, r *autoconfig.ProbeResult, phase string) autoconfig.Finding {
-	msg := fmt.Sprintf("%s: %s", s.Addr(), r.Error)
-	err := autoconfig.SeverityError
+	v := autoconfig.Values{"error": r.Error}
 	switch {
 	case r.ErrorKind == KindStartTLSMissing:
 		// The probe's own finding says it; this one only in case.
-		return finding(s, map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPStartTLS, autoconfig.POP3: CodePOP3StartTLS, autoconfig.SMTP: CodeSMTPStartTLS}[s.Protocol], err, msg,
-			fmt.Sprintf("enable TLS on the server, or use implicit TLS on port %d", autoconfig.DefaultPort(s.Protocol, autoconfig.SecurityTLS)))
+		return protocolFindings[s.Protocol].starttlsFailed.On(s, v)
 	case r.ErrorKind == KindStartTLSRefused:
-		code := map[autoconfig.Protocol]string{autoconfig.IMAP: CodeIMAPStartTLSRefus, autoconfig.POP3: CodePOP3StartTLSRefus, autoconfig.SMTP: CodeSMTPStartTLSRefus}[s.Protocol]
-		return finding(s, code, err, msg,
-			"the server advertises STARTTLS but cannot start it: usually its certificate or key file is missing or unreadable; check the server's log")
+		return protocolFindings[s.Protocol].starttlsRefused.On(s, v)
 	case phase == autoconfig.PhaseConnect && r.ErrorKind == KindRefused:
-		return finding(s, CodeConnectRefused, err, msg,
-			fmt.Sprintf("check that the server runs and listens on port %d on every address, and that no firewall rejects the port", s.Port))
+		return findConnectRefused.On(s, v)
 	case phase == autoconfig.PhaseConnect && r.ErrorKind == KindTimeout:
-		hint := fmt.Sprintf("a firewall drops port %d, on the server's side or on this network; try from another network", s.Port)
 		if s.Port == 25 {
-			hint += "; many ISPs and clouds block outgoing port 25: use submission on 587 or 465"
+			return findConnectTimeout25.On(s, v)
 		}
-		return finding(s, CodeConnectTimeout, err, msg, hint)
+		return findConnectTimeout.On(s, v)
 	case phase == autoconfig.PhaseConnect:
-		return finding(s, CodeNetUnreachable, err, msg, "check this computer's network connection and route to the server")
+		return findNetUnreachable.On(s, v)
 	case r.ErrorKind == KindTimeout:
-		return finding(s, CodeServerSilent, err, msg,
-			"the server accepts connections but does not answer: it is overloaded, a tarpit, or waits for TLS on a port configured for plain text")
+		return findServerSilent.On(s, v)
 	case phase == autoconfig.PhaseTLS || phase == autoconfig.PhaseStartTLS:
-		return finding(s, CodeTLSHandshake, err, msg,
-			"check the server's TLS configuration (certificate, key, protocols and ciphers) and its log")
+		return findTLSHandshake.On(s, autoconfig.Values{"error": r.Error})
 	case r.ErrorKind == KindClosed:
-		return finding(s, CodeServerClosed, err, msg,
-			"the server hangs up: it may limit connections per address, reject this network, or crash; check its log")
+		return findServerClosed.On(s, v)
 	case r.ErrorKind == KindRefused:
-		return finding(s, CodeServerRefused, err, msg,
-			"the server refuses service to this client: it may be overloaded, or block this network; its message says more")
+		return findServerRefused.On(s, v)
 	}
-	return finding(s, CodeServerProtocol, err, msg,
-		fmt.Sprintf("check that port %d runs %s and nothing else (a proxy, a firewall's inspection, another service)", s.Port, strings.ToUpper(string(s.Protocol))))
+	return findServerProtocol.On(s, protocolValues(s, r.Error))
 }
 
 // retryOtherMode tries the other security mode on the same port and, when
@@ -104,11 +93,7 @@ func (p *Prober) retryOtherMode(ctx context.Context, d *Diagnosis, ip net.IP) bo
 	if !ok {
 		return false
 	}
-	other := autoconfig.DefaultPort(s.Protocol, s.Security)
-	d.addFindings(finding(s, CodeTLSModeMismatch, autoconfig.SeverityError,
-		fmt.Sprintf("port %d speaks %s, not %s", s.Port, securityName(alt.Security), securityName(s.Security)),
-		fmt.Sprintf("set the connection security to %s for port %d (--security %s), or use port %d for %s",
-			securityName(alt.Security), s.Port, alt.Security, other, securityName(s.Security))))
+	d.addFindings(modeMismatch(findTLSModeMismatch, s, alt.Security))
 	return true
 }
 
@@ -128,9 +113,7 @@ func (p *Prober) retryLegacy(ctx context.Context, d *Diagnosis, ip net.IP) bool 
 	}
 	d.TLS = ss.res.TLS
 	lacks := legacyLacks(ss.state.Version, ss.state.CipherSuite)
-	d.addFindings(finding(s, CodeTLSLegacyOnly, autoconfig.SeverityError,
-		fmt.Sprintf("%s completes no modern TLS handshake: %s", s.Addr(), strings.Join(lacks, "; ")),
-		"enable TLS 1.2 and 1.3 with ECDHE and AES-GCM or ChaCha20 on the server (Dovecot: ssl_min_protocol = TLSv1.2; Postfix: smtpd_tls_protocols = >=TLSv1.2); current mail clients refuse it as it is"))
+	d.addFindings(findTLSLegacyOnly.On(s, autoconfig.Values{"lacks": strings.Join(lacks, "; ")}))
 	return true
 }
 

@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -55,15 +54,9 @@ func (p *Prober) resolveFamilies(ctx context.Context, d *Diagnosis, host string)
 	all, err := p.resolve(rctx, host)
 	took := autoconfig.Duration(time.Since(start))
 	if err != nil {
-		kind := dnsKind(rctx, err)
-		msg := fmt.Sprintf("DNS lookup of %s failed (%s): %v", host, kind, err)
-		code, hint := CodeDNSFailed, "check the resolver (--resolver) and the domain's name servers; try again later"
-		if kind == KindNXDomain {
-			msg = fmt.Sprintf("%s has no address record (A or AAAA) in DNS", host)
-			code, hint = CodeDNSNoAddress, "check the server name for typos; if it is right, the domain's DNS lacks an A or AAAA record for it"
-		}
-		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: took, Detail: msg})
-		d.addFindings(finding(d.Server, code, autoconfig.SeverityError, msg, hint))
+		f := dnsFailure(d.Server, host, dnsKind(rctx, err), err, dnsKind(rctx, err) == KindNXDomain)
+		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: took, Detail: f.Message})
+		d.addFindings(f)
 		return nil, false
 	}
 	var v4, v6 []net.IP
@@ -96,8 +89,7 @@ func (p *Prober) resolveFamilies(ctx context.Context, d *Diagnosis, host string)
 		ips = append(ips, v6...)
 	}
 	if len(ips) == 0 {
-		msg := fmt.Sprintf("%s has no address of the family asked for", host)
-		d.addFindings(finding(d.Server, CodeDNSNoAddress, autoconfig.SeverityError, msg, "drop -4/-6, or publish the missing A or AAAA record"))
+		d.addFindings(findDNSNoFamily.On(d.Server, autoconfig.Values{"host": host}))
 		return nil, false
 	}
 	return ips, true
@@ -117,23 +109,22 @@ func familyFindings(s autoconfig.Server, as []AddressResult) []autoconfig.Findin
 		}
 	}
 	var fs []autoconfig.Finding
-	for _, f := range []struct{ fam, other, code, rr string }{
-		{"ipv6", "ipv4", CodeIPv6Unreachable, "AAAA"},
-		{"ipv4", "ipv6", CodeIPv4Unreachable, "A"},
+	for _, f := range []struct {
+		fam, other string
+		def        autoconfig.FindingDef
+		rr         string
+	}{
+		{"ipv6", "ipv4", findIPv6Unreachable, "AAAA"},
+		{"ipv4", "ipv6", findIPv4Unreachable, "A"},
 	} {
 		failed := failBy[f.fam]
 		switch {
 		case len(failed) == 0:
 		case okBy[f.fam] == 0 && okBy[f.other] > 0:
-			fs = append(fs, finding(s, f.code, autoconfig.SeverityWarning,
-				fmt.Sprintf("%s is published for %s but port %d fails there: %s; %s works",
-					f.rr, s.Host, s.Port, strings.Join(failed, ", "), map[string]string{"ipv4": "IPv4", "ipv6": "IPv6"}[f.other]),
-				fmt.Sprintf("fix %s routing and the firewall for port %d on the server, or remove the %s record; clients that try %s first hang until their timeout",
-					map[string]string{"ipv4": "IPv4", "ipv6": "IPv6"}[f.fam], s.Port, f.rr, f.rr)))
+			name := map[string]string{"ipv4": "IPv4", "ipv6": "IPv6"}
+			fs = append(fs, f.def.On(s, autoconfig.Values{"rr": f.rr, "failed": strings.Join(failed, ", "), "other": name[f.other], "family": name[f.fam]}))
 		default:
-			fs = append(fs, finding(s, CodeAddrUnreachable, autoconfig.SeverityWarning,
-				fmt.Sprintf("some addresses of %s fail on port %d: %s", s.Host, s.Port, strings.Join(failed, ", ")),
-				"every published address must serve the same; remove dead addresses from DNS or fix the servers behind them"))
+			fs = append(fs, findAddrUnreachable.On(s, autoconfig.Values{"failed": strings.Join(failed, ", ")}))
 		}
 	}
 	return fs
@@ -172,15 +163,9 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 	if v4.err != nil && v6.err != nil {
 		// Both failed: one error says it (NXDOMAIN when the name does not
 		// exist, else the A query's failure).
-		err, kind := v4.err, dnsKind(ctx, v4.err)
-		msg := fmt.Sprintf("DNS lookup of %s failed (%s): %v", host, kind, err)
-		code, hint := CodeDNSFailed, "check the resolver (--resolver) and the domain's name servers; try again later"
-		if nx(v4) || nx(v6) {
-			msg = fmt.Sprintf("%s has no address record (A or AAAA) in DNS", host)
-			code, hint = CodeDNSNoAddress, "check the server name for typos; if it is right, the domain's DNS lacks an A or AAAA record for it"
-		}
-		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: max(v4.took, v6.took), Detail: msg})
-		d.addFindings(finding(d.Server, code, autoconfig.SeverityError, msg, hint))
+		f := dnsFailure(d.Server, host, dnsKind(ctx, v4.err), v4.err, nx(v4) || nx(v6))
+		d.addPhase(autoconfig.Phase{Name: autoconfig.PhaseResolve, Duration: max(v4.took, v6.took), Detail: f.Message})
+		d.addFindings(f)
 		return nil, false
 	}
 	var ips []net.IP
@@ -188,9 +173,9 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 		ph := autoconfig.Phase{Name: autoconfig.PhaseResolve, Address: a.rr, OK: a.err == nil || nx(a), Duration: a.took}
 		switch {
 		case a.err != nil && !nx(a):
-			ph.Detail = fmt.Sprintf("%s lookup failed (%s): %v", a.rr, dnsKind(ctx, a.err), a.err)
-			d.addFindings(finding(d.Server, CodeDNSFailed, autoconfig.SeverityWarning, ph.Detail,
-				"the other family answered, but clients that ask for "+a.rr+" first wait on this failure: fix the domain's name servers"))
+			f := findDNSFamilyFailed.On(d.Server, autoconfig.Values{"rr": a.rr, "kind": dnsKind(ctx, a.err), "error": a.err.Error()})
+			ph.Detail = f.Message
+			d.addFindings(f)
 		case len(a.ips) == 0:
 			ph.Detail = "no " + a.rr + " record"
 		default:
@@ -207,9 +192,17 @@ func (p *Prober) resolveEachFamily(ctx context.Context, d *Diagnosis, host strin
 		d.addPhase(ph)
 	}
 	if len(ips) == 0 {
-		msg := fmt.Sprintf("%s has no address of the family asked for", host)
-		d.addFindings(finding(d.Server, CodeDNSNoAddress, autoconfig.SeverityError, msg, "drop -4/-6, or publish the missing A or AAAA record"))
+		d.addFindings(findDNSNoFamily.On(d.Server, autoconfig.Values{"host": host}))
 		return nil, false
 	}
 	return ips, true
+}
+
+// dnsFailure is the finding of a lookup of host that failed with err, of
+// kind; nx: the name does not exist.
+func dnsFailure(s autoconfig.Server, host, kind string, err error, nx bool) autoconfig.Finding {
+	if nx {
+		return findDNSNoAddress.On(s, autoconfig.Values{"host": host})
+	}
+	return findDNSFailed.On(s, autoconfig.Values{"host": host, "kind": kind, "error": err.Error()})
 }

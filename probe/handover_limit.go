@@ -89,7 +89,5 @@ func tooLargeFinding(s autoconfig.Server, err error) (autoconfig.Finding, bool) 
 	if !errors.Is(err, errLineTooLong) && !errors.Is(err, errResponseTooLong) {
 		return autoconfig.Finding{}, false
 	}
-	return finding(s, CodeResponseTooLarge, autoconfig.SeverityError,
-		fmt.Sprintf("%s: %s; postino stopped reading", s.Addr(), errMsg(err)),
-		"a server that talks without end is broken or hostile; check what listens on the port (the transcript with -v shows the start of what it sent)"), true
+	return findResponseTooLarge.On(s, autoconfig.Values{"error": errMsg(err)}), true
 }

@@ -139,8 +139,6 @@ func literalSize(line string) (int, bool) {
 
 func (d *imapDialog) hasStartTLS(caps []string) bool { return hasFold(caps, "STARTTLS") }
 
-func (d *imapDialog) starttlsVerb() string { return "STARTTLS" }
-
 func (d *imapDialog) startTLS(s *session) error {
 	tag := d.nextTag()
 	if err := s.send(tag+" STARTTLS", "STARTTLS"); err != nil {
@@ -175,10 +173,6 @@ func (d *imapDialog) plaintextAuth(caps []string) bool {
 		return false
 	}
 	return !hasFold(caps, "LOGINDISABLED") || hasFold(caps, "AUTH=PLAIN") || hasFold(caps, "AUTH=LOGIN")
-}
-
-func (d *imapDialog) authBeforeTLSHint() string {
-	return "make the server refuse LOGIN and AUTHENTICATE PLAIN before STARTTLS and advertise LOGINDISABLED (Dovecot: auth_allow_cleartext = no, or disable_plaintext_auth = yes before 2.4)"
 }
 
 func (d *imapDialog) quit(s *session) {

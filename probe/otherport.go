@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -70,9 +71,7 @@ func (d *Diagnosis) reportOtherPort(alt *session) {
 	}
 	d.addPhase(autoconfig.Phase{Name: "other-port", Address: addr, OK: ok, Duration: r.Duration, Detail: detail})
 	if ok && d.Verdict() == autoconfig.StatusBroken && r.Verified() {
-		d.addFindings(finding(d.Server, CodeOtherPortWorks, autoconfig.SeverityInfo,
-			fmt.Sprintf("%s does not work, but %s on port %d does", d.Server.Addr(), securityName(a.Security), a.Port),
-			fmt.Sprintf("configure the client with port %d and %s (--%s %s:%d --security %s), until port %d is fixed",
-				a.Port, securityName(a.Security), a.Protocol, a.Host, a.Port, a.Security, d.Server.Port)))
+		d.addFindings(findOtherPortWorks.On(d.Server, autoconfig.Values{"mode": securityName(a.Security), "port": strconv.Itoa(a.Port),
+			"protocol": string(a.Protocol), "host": a.Host, "security": string(a.Security), "failing-port": strconv.Itoa(d.Server.Port)}))
 	}
 }

@@ -74,8 +74,6 @@ func (d *pop3Dialog) hasStartTLS(caps []string) bool {
 	return false
 }
 
-func (d *pop3Dialog) starttlsVerb() string { return "STLS" }
-
 func (d *pop3Dialog) startTLS(s *session) error {
 	if err := s.send("STLS", "STLS"); err != nil {
 		return err
@@ -108,10 +106,6 @@ func (d *pop3Dialog) plaintextAuth(caps []string) bool {
 	}
 	mechs := d.mechanisms(caps)
 	return hasFold(mechs, "PLAIN") || hasFold(mechs, "LOGIN")
-}
-
-func (d *pop3Dialog) authBeforeTLSHint() string {
-	return "make the server refuse USER/PASS and AUTH PLAIN before STLS and stop listing them (Dovecot: auth_allow_cleartext = no, or disable_plaintext_auth = yes before 2.4)"
 }
 
 func (d *pop3Dialog) quit(s *session) {

@@ -24,7 +24,7 @@
 // postino's own pre-authentication conversation the connection is handed
 // to go-imap, go-smtp or go-pop3 (handover.go), with our deadlines and TLS,
 // and the conversation stays recorded with credentials redacted
-// (redact.go). Every finding code is documented in catalog_*.go.
+// (redact.go). Every finding code is defined in findings_*.go.
 //
 // # Deadlines
 //
@@ -331,7 +331,7 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 		s.capsPlain = caps
 		advertised := d.hasStartTLS(caps)
 		if d.plaintextAuth(caps) {
-			s.addFinding(authBeforeTLSFinding(s.srv, d))
+			s.addFinding(protocolFindings[s.srv.Protocol].authBeforeTLS.On(s.srv, nil))
 		}
 		accepted := false
 		err := s.phase(autoconfig.PhaseStartTLS, func(ph *autoconfig.Phase) error {
@@ -352,13 +352,13 @@ func (s *session) converse(ctx context.Context, d dialog) error {
 		case err != nil && !advertised && !accepted && kindOf(err) != KindCanceled:
 			// Not advertised and not accepted: the server has no STARTTLS,
 			// whatever it answered to the command.
-			f := starttlsMissingFinding(s.srv, d, caps, false)
+			f := starttlsMissingFinding(s.srv, caps, false)
 			s.addFinding(f)
 			return &probeError{kind: KindStartTLSMissing, msg: f.Message + "; " + errMsg(err), err: err}
 		case err != nil:
 			return err
 		case !advertised:
-			s.addFinding(starttlsMissingFinding(s.srv, d, caps, true))
+			s.addFinding(starttlsMissingFinding(s.srv, caps, true))
 		}
 		if caps, err = s.capabilities(d); err != nil {
 			return err

@@ -120,23 +120,17 @@ func expectsNoLogin(s autoconfig.Server) bool {
 }
 
 func relayFinding(s autoconfig.Server, rc *autoconfig.RelayCheck) autoconfig.Finding {
-	noAuth := fmt.Sprintf("%s offers no AUTH%s", s.Addr(), afterTLS(s))
-	if expectsNoLogin(s) {
-		noAuth = fmt.Sprintf("%s takes no login (its configuration says %s)", s.Addr(), strings.Join(authNames(s.Auth), ", "))
-	}
+	d := findRelayUnknown
 	switch rc.Outcome {
 	case autoconfig.RelayRefused:
-		return finding(s, CodeRelayRefused, autoconfig.SeverityError,
-			fmt.Sprintf("%s and refuses to relay (%s): this server only takes mail for its own domain or from its own network: you cannot send through it from here", noAuth, rc.Reply),
-			"use the provider's submission server with login (port 587 or 465, AUTH after TLS); if this is your access provider's relay, send from its network; if you run it, enable SMTP AUTH (Postfix: -o smtpd_sasl_auth_enable=yes in master.cf)")
+		d = findRelayRefused
 	case autoconfig.RelayAccepted:
-		return finding(s, CodeRelayWithoutLogin, autoconfig.SeverityWarning,
-			fmt.Sprintf("%s but relays mail from this network without login: it works only from here (an access provider's relay tied to the customer's line, what autoconfig files mark client-IP-address)", noAuth),
-			"fine on this network; elsewhere (mobile, travel) sending fails: configure a submission server with login as well, or, if you run it, enable SMTP AUTH")
+		d = findRelayWithoutLogin
 	}
-	return finding(s, CodeRelayUnknown, autoconfig.SeverityWarning,
-		fmt.Sprintf("%s; asked to relay, it answered \"%s\", which says nothing about relaying", noAuth, rc.Reply),
-		"try again later (a 4xx reply is temporary, such as greylisting); if it persists, ask the provider whether this server takes mail without login from your network")
+	if expectsNoLogin(s) {
+		d = noLoginForm(d)
+	}
+	return d.On(s, autoconfig.Values{"after-tls": afterTLS(s), "auth": strings.Join(authNames(s.Auth), ", "), "reply": rc.Reply})
 }
 
 func authNames(ms []autoconfig.AuthMethod) []string {

@@ -74,22 +74,16 @@ func (p *Prober) Roundtrip(ctx context.Context, out *Diagnosis, in autoconfig.Se
 		ph.Detail = fmt.Sprintf("<%s> arrived in %s after %s, %d looks", rt.id, in.Addr(), rt.took.Round(time.Millisecond), rt.looks)
 		if rt.cleanErr != nil {
 			ph.Detail += "; not deleted: " + rt.cleanErr.Error()
-			out.addFindings(finding(in, CodeRoundtripCleanup, autoconfig.SeverityWarning,
-				fmt.Sprintf("the test message <%s> arrived but could not be deleted: %s", rt.id, printable(rt.cleanErr.Error(), 200)),
-				"delete the message whose subject starts with \"postino test\" by hand"))
+			out.addFindings(findRoundtripCleanup.On(in, autoconfig.Values{"id": rt.id, "error": printable(rt.cleanErr.Error(), 200)}))
 		} else {
 			ph.Detail += "; deleted"
 		}
 	case rt.err != nil && !errors.Is(rt.err, context.DeadlineExceeded):
 		ph.Detail = "could not look: " + printable(errMsg(rt.err), 300)
-		out.addFindings(finding(in, CodeRoundtripMissing, autoconfig.SeverityError,
-			fmt.Sprintf("the test message was sent, but %s could not be searched for it: %s", in.Addr(), printable(errMsg(rt.err), 300)),
-			"run postino test with --login on the incoming server alone to see why"))
+		out.addFindings(findRoundtripNotSearched.On(in, autoconfig.Values{"error": printable(errMsg(rt.err), 300)}))
 	default:
 		ph.Detail = fmt.Sprintf("<%s> not in %s after %s (%d looks)", rt.id, in.Addr(), wait, rt.looks)
-		out.addFindings(finding(in, CodeRoundtripMissing, autoconfig.SeverityError,
-			fmt.Sprintf("the test message <%s> was accepted for sending but did not arrive in %s within %s", rt.id, in.Addr(), wait),
-			"the mail is queued, filtered as spam, or bounced: check the spam folder, the sender's bounce messages, and the server's mail log"))
+		out.addFindings(findRoundtripMissing.On(in, autoconfig.Values{"id": rt.id, "wait": fmt.Sprint(wait)}))
 	}
 	out.addPhase(ph)
 }
@@ -238,14 +232,10 @@ func refuseCredentials(s autoconfig.Server, trusted, allowPlain bool) (string, *
 	case !trusted:
 		// A policy refusal, not a broken path (docs/json-schema.md,
 		// Verdicts): the login was not tested, so the side is a warning.
-		f := finding(s, CodeAuthUntrusted, autoconfig.SeverityWarning,
-			fmt.Sprintf("login not verified: no password was sent to %s, because only a source that cannot be trusted named it, so it may belong to someone collecting passwords", s.Addr()),
-			"check that the server really belongs to the mail provider, then name it yourself (--imap, --pop3, --smtp) or pass --trust-untrusted")
+		f := findAuthUntrusted.On(s, nil)
 		return "server not from a trusted source", &f
 	case s.Security == autoconfig.SecurityNone && !allowPlain:
-		f := finding(s, CodeAuthPlaintext, autoconfig.SeverityWarning,
-			fmt.Sprintf("login not verified: no password was sent to %s, because the connection has no TLS and anyone on the way could read it", s.Addr()),
-			"use implicit TLS or STARTTLS (--security tls or starttls); if you accept the risk on a network you control, pass --allow-plaintext-auth")
+		f := findAuthPlaintext.On(s, nil)
 		return "no TLS", &f
 	}
 	return "", nil

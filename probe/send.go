@@ -117,13 +117,9 @@ func (p *Prober) send(ss *session, l *smtpLib, lim *libLimit, m *Message, d *Dia
 	d.addPhase(ph)
 	if se != nil && se.Code >= 400 && se.Code < 500 {
 		res.Deferred = true
-		d.addFindings(finding(s, CodeSendDeferred, autoconfig.SeverityWarning,
-			fmt.Sprintf("%s deferred the test message at %s (server said: %s): greylisting or a temporary problem, not a failure", s.Addr(), step, said),
-			"nothing to fix if it is greylisting: the server accepts a retry after a few minutes; run the test again later"))
+		d.addFindings(findSendDeferred.On(s, autoconfig.Values{"step": step, "said": said}))
 		return res
 	}
-	d.addFindings(finding(s, CodeSendRejected, autoconfig.SeverityError,
-		fmt.Sprintf("%s refused the test message at %s (server said: %s)", s.Addr(), step, said),
-		"the server's reply says why: a sender address the account may not use, a recipient it does not know, or a policy; check the account's sending rights"))
+	d.addFindings(findSendRejected.On(s, autoconfig.Values{"step": step, "said": said}))
 	return res
 }

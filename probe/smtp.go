@@ -150,8 +150,6 @@ func (d *smtpDialog) hasStartTLS(caps []string) bool {
 	return false
 }
 
-func (d *smtpDialog) starttlsVerb() string { return "STARTTLS" }
-
 func (d *smtpDialog) startTLS(s *session) error {
 	if err := s.send("STARTTLS", "STARTTLS"); err != nil {
 		return err
@@ -184,10 +182,6 @@ func (d *smtpDialog) mechanisms(caps []string) []string {
 }
 
 func (d *smtpDialog) plaintextAuth(caps []string) bool { return len(d.mechanisms(caps)) > 0 }
-
-func (d *smtpDialog) authBeforeTLSHint() string {
-	return "offer AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}})"
-}
 
 func (d *smtpDialog) quit(s *session) {
 	s.send("QUIT", "QUIT")

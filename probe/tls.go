@@ -155,7 +155,7 @@ func inspectCert(cs tls.ConnectionState, host string, roots *x509.CertPool, now 
 		var uae x509.UnknownAuthorityError
 		switch {
 		case info.SelfSigned:
-			problem("certificate is self-signed", selfSignedFinding(srv))
+			problem("certificate is self-signed", findSelfSigned.On(srv, nil))
 		case errors.As(chainErr, &uae):
 			onlyLeaf := len(cs.PeerCertificates) == 1
 			p := fmt.Sprintf("certificate is signed by an unknown authority (issuer %s)", issuerName(leaf))
@@ -170,22 +170,24 @@ func inspectCert(cs tls.ConnectionState, host string, roots *x509.CertPool, now 
 	}
 	if !info.NameValid {
 		p := fmt.Sprintf("certificate is valid for %s, not %s", namesOf(leaf), host)
-		problem(p, nameMismatchFinding(srv, p, host, leaf))
+		problem(p, nameMismatchFinding(srv, namesOf(leaf), host, leaf))
 	}
 	if info.Expired {
 		ago := "less than a day"
 		if days := int(now.Sub(leaf.NotAfter).Hours() / 24); days > 0 {
 			ago = plural(days, "day")
 		}
-		p := fmt.Sprintf("certificate expired %s ago (%s)", ago, leaf.NotAfter.UTC().Format(time.DateOnly))
-		problem(p, expiredFinding(srv, p))
+		date := leaf.NotAfter.UTC().Format(time.DateOnly)
+		p := fmt.Sprintf("certificate expired %s ago (%s)", ago, date)
+		problem(p, findCertExpired.On(srv, autoconfig.Values{"ago": ago, "date": date}))
 	}
 	if notYet {
 		// TLSInfo has no field for this; the chain does not verify now, so
 		// ChainValid is false and the probe is not verified.
 		info.ChainValid = false
-		p := fmt.Sprintf("certificate is not valid before %s", leaf.NotBefore.UTC().Format(time.RFC3339))
-		problem(p, notYetValidFinding(srv, p))
+		date := leaf.NotBefore.UTC().Format(time.RFC3339)
+		p := fmt.Sprintf("certificate is not valid before %s", date)
+		problem(p, findCertNotYetValid.On(srv, autoconfig.Values{"date": date}))
 	}
 	return info, findings
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -11,20 +12,20 @@ import (
 // the <domain> asked, placeholders, and passwords without TLS.
 func (v *view) checkAutoconfigDoc(f *findings, lk *autoconfig.Lookup) {
 	if errs := ValidateAutoconfig(lk.Document); len(errs) > 0 {
-		f.add("lint.autoconfig-invalid", sevError, "", fmt.Sprintf("%s is not valid against the autoconfig schema: %s", lk.Query, strings.Join(errs, "; ")),
-			"correct the file until xmllint --noout --relaxng autoconfig.rng accepts it (draft-ietf-mailmaint-autoconfig); postino config --format thunderbird writes a valid one")
+		f.add(newFinding(findAutoconfigInvalid, "", autoconfig.Values{"url": lk.Query, "problems": strings.Join(errs, "; ")}))
 	}
 	raw := parseRaw(lk.Document)
 	if raw == nil {
 		return
 	}
 	if !containsFold(raw.Domains, v.domain) {
-		f.add("lint.autoconfig-domain-missing", sevWarning, "",
-			fmt.Sprintf("%s lists the domains %v, not %s", lk.Query, raw.Domains, v.domain),
-			fmt.Sprintf("add <domain>%s</domain> to the emailProvider: Thunderbird needs a <domain>, and the draft matches the domain asked against the list", v.domain))
+		f.add(newFinding(findAutoconfigDomainMissing, "", autoconfig.Values{"url": lk.Query, "list": fmt.Sprint(raw.Domains), "domain": v.domain}))
 	}
 	for i, s := range raw.Servers {
-		where := fmt.Sprintf("%s %s %d (%s)", lk.Query, s.elem(), i+1, s.Type)
+		where := func(more autoconfig.Values) autoconfig.Values {
+			more["url"], more["element"], more["n"], more["type"] = lk.Query, s.elem(), strconv.Itoa(i+1), s.Type
+			return more
+		}
 		for _, field := range []struct {
 			name string
 			val  *string
@@ -33,17 +34,14 @@ func (v *view) checkAutoconfigDoc(f *findings, lk *autoconfig.Lookup) {
 				continue
 			}
 			if bad := badPlaceholder(*field.val); bad != "" {
-				f.add("lint.autoconfig-placeholder", sevError, "", fmt.Sprintf("%s: %s %q %s", where, field.name, *field.val, bad),
-					"write the placeholders exactly: %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%; clients send anything else literally as the login name")
+				f.add(newFinding(findAutoconfigPlaceholder, "", where(autoconfig.Values{"field": field.name, "value": strconv.Quote(*field.val), "problem": bad})))
 			}
 		}
 		if s.Socket != nil && strings.EqualFold(*s.Socket, "plain") {
 			if sendsPassword(s.Auth) {
-				f.add("lint.cleartext-password", sevError, "", fmt.Sprintf("%s: socketType plain with %v: the password crosses the network unencrypted", where, s.Auth),
-					"offer implicit TLS (RFC 8314) or STARTTLS and publish socketType SSL or STARTTLS")
+				f.add(newFinding(findCleartextPassword, "", where(autoconfig.Values{"auth": fmt.Sprint(s.Auth)})))
 			} else {
-				f.add("lint.no-encryption", sevWarning, "", fmt.Sprintf("%s: socketType plain: mail crosses the network unencrypted", where),
-					"offer implicit TLS (RFC 8314) or STARTTLS and publish socketType SSL or STARTTLS")
+				f.add(newFinding(findNoEncryption, "", where(autoconfig.Values{})))
 			}
 		}
 	}

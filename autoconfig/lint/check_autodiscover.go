@@ -3,8 +3,8 @@ package lint
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -38,19 +38,16 @@ func checkAutodiscoverDoc(f *findings, lk *autoconfig.Lookup) {
 	d := xml.NewDecoder(bytes.NewReader(lk.Document))
 	d.CharsetReader = charset.NewReaderLabel
 	if err := d.Decode(&raw); err != nil {
-		f.add("lint.autodiscover-namespace", sevError, "", fmt.Sprintf("%s: not well-formed XML: %v", stripMethod(lk.Query), err),
-			"answer with the POX response document (postino config --format autodiscover writes one)")
+		f.add(newFinding(findAutodiscoverMalformed, "", autoconfig.Values{"url": stripMethod(lk.Query), "error": err.Error()}))
 		return
 	}
 	q := stripMethod(lk.Query)
 	if raw.XMLName.Space != poxOuterNS {
-		f.add("lint.autodiscover-namespace", sevWarning, "", fmt.Sprintf("%s: <Autodiscover> is in namespace %q", q, raw.XMLName.Space),
-			"put <Autodiscover> in xmlns=\""+poxOuterNS+"\": Outlook ignores elements in any other")
+		f.add(newFinding(findAutodiscoverOuterNS, "", autoconfig.Values{"url": q, "ns": strconv.Quote(raw.XMLName.Space)}))
 	}
 	for _, r := range raw.Response {
 		if r.XMLName.Space != poxInnerNS {
-			f.add("lint.autodiscover-namespace", sevWarning, "", fmt.Sprintf("%s: <Response> is in namespace %q", q, r.XMLName.Space),
-				"put <Response> in xmlns=\""+poxInnerNS+"\", the schema Outlook asked for")
+			f.add(newFinding(findAutodiscoverInnerNS, "", autoconfig.Values{"url": q, "ns": strconv.Quote(r.XMLName.Space)}))
 		}
 		if r.Account == nil || !strings.EqualFold(strings.TrimSpace(r.Account.Action), "settings") {
 			continue
@@ -62,17 +59,14 @@ func checkAutodiscoverDoc(f *findings, lk *autoconfig.Lookup) {
 				mail++
 			case "EXCH", "EXPR", "EXHTTP", "WEB", "CALDAV", "CARDDAV", "":
 				if strings.TrimSpace(p.Type) == "" {
-					f.add("lint.autodiscover-protocol", sevWarning, "", fmt.Sprintf("%s: Protocol block %d has no <Type>", q, i+1),
-						"give every <Protocol> a <Type>: IMAP, POP3 or SMTP")
+					f.add(newFinding(findAutodiscoverNoType, "", autoconfig.Values{"url": q, "n": strconv.Itoa(i + 1)}))
 				}
 			default:
-				f.add("lint.autodiscover-protocol", sevWarning, "", fmt.Sprintf("%s: Protocol block %d has the unknown Type %q", q, i+1, p.Type),
-					"use the Types IMAP, POP3 and SMTP for mail")
+				f.add(newFinding(findAutodiscoverUnknownType, "", autoconfig.Values{"url": q, "n": strconv.Itoa(i + 1), "type": strconv.Quote(p.Type)}))
 			}
 		}
 		if mail == 0 {
-			f.add("lint.autodiscover-protocol", sevWarning, "", fmt.Sprintf("%s: the settings answer has no IMAP, POP3 or SMTP Protocol block", q),
-				"add one <Protocol> block per mail service (Type IMAP or POP3, and SMTP)")
+			f.add(newFinding(findAutodiscoverNoMail, "", autoconfig.Values{"url": q}))
 		}
 	}
 }
@@ -88,13 +82,9 @@ func (v *view) checkAutodiscover(f *findings) {
 		st := post.HTTP.Status
 		switch {
 		case !found(post) && found(get) && st >= 400:
-			f.add("lint.autodiscover-get-only", sevError, hostOf(u)+":443",
-				fmt.Sprintf("%s answers GET with settings but POST with HTTP %d", u, st),
-				"answer POST requests (Outlook and Thunderbird POST the request document) with the same POX response; Delta Chat alone uses GET")
+			f.add(newFinding(findAutodiscoverGetOnly, hostOf(u)+":443", autoconfig.Values{"url": u, "status": strconv.Itoa(st)}))
 		case st == http.StatusUnauthorized || st == http.StatusForbidden:
-			f.add("lint.autodiscover-auth-required", sevWarning, hostOf(u)+":443",
-				fmt.Sprintf("%s answers HTTP %d: it wants credentials before it says anything", u, st),
-				"answer without authentication for IMAP/POP3/SMTP settings: Thunderbird stops with an \"Exchange auth error\" on a 401, and the settings are not secret")
+			f.add(newFinding(findAutodiscoverAuthRequired, hostOf(u)+":443", autoconfig.Values{"url": u, "status": strconv.Itoa(st)}))
 		}
 	}
 	srv := v.lookup("SRV _autodiscover._tcp." + v.domain)
@@ -105,7 +95,6 @@ func (v *view) checkAutodiscover(f *findings) {
 		if !strings.HasPrefix(n, "SRV _autodiscover") {
 			continue
 		}
-		f.add("lint.autodiscover-srv-target", sevError, "", fmt.Sprintf("%s, which does not answer: %s", n, srv.Error),
-			"point the SRV record at a host that answers POST at /autodiscover/autodiscover.xml over https, or remove it")
+		f.add(newFinding(findAutodiscoverSRVTarget, "", autoconfig.Values{"record": n, "error": srv.Error}))
 	}
 }

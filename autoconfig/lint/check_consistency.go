@@ -56,8 +56,8 @@ func (v *view) checkConsistency(f *findings) {
 				r = ref.out
 			}
 			if r.Key() != s.Key() {
-				f.add("lint.sources-disagree", sevWarning, "", fmt.Sprintf("%s: %s names %s, %s names %s", side, ref.label, r, p.label, s),
-					"publish the same preferred server, port and security everywhere: each client reads another source, so users get different settings")
+				f.add(newFinding(findSourcesDisagree, "", autoconfig.Values{"side": string(side), "source": ref.label, "server": fmt.Sprint(r),
+					"source2": p.label, "server2": fmt.Sprint(s)}))
 			}
 		}
 	}

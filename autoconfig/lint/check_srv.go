@@ -1,7 +1,7 @@
 package lint
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -51,19 +51,17 @@ func (v *view) checkSRV(f *findings) {
 		pt, okT := best[l.tls]
 		ps, okS := best[l.starttls]
 		if okT && okS && ps < pt {
-			f.add("lint.srv-priority", sevWarning, "", fmt.Sprintf("%s.%s (STARTTLS) has priority %d, ahead of %s.%s (implicit TLS) at %d", l.starttls, v.domain, ps, l.tls, v.domain, pt),
-				"give the implicit-TLS record the lower priority number: RFC 8314 section 5.1 prefers implicit TLS, and clients take the lowest number first")
+			f.add(newFinding(findSRVPriorityTLS, "", autoconfig.Values{"starttls": l.starttls + "." + v.domain, "starttls-priority": strconv.Itoa(ps),
+				"tls": l.tls + "." + v.domain, "tls-priority": strconv.Itoa(pt)}))
 		}
 	}
 	imap, imapOK := minOf(best, "_imaps._tcp", "_imap._tcp")
 	pop, popOK := minOf(best, "_pop3s._tcp", "_pop3._tcp")
 	if imapOK && popOK && pop < imap {
-		f.add("lint.srv-priority", autoconfig.SeverityInfo, "", fmt.Sprintf("the POP3 records (priority %d) come before the IMAP ones (%d): clients that honour RFC 6186 will set up POP3", pop, imap),
-			"if IMAP is meant to be the default, give its records the lower priority number (RFC 6186 section 3.4)")
+		f.add(newFinding(findSRVPriorityPOP3, "", autoconfig.Values{"pop3-priority": strconv.Itoa(pop), "imap-priority": strconv.Itoa(imap)}))
 	}
 	if len(missing) > 0 {
-		f.add("lint.srv-undeclared", sevInfo, "", "no SRV record at "+strings.Join(missing, ", "),
-			"publish each service you do not offer as \"SRV 0 0 0 .\" (RFC 2782, RFC 6186 section 3.4), so that clients need not guess")
+		f.add(newFinding(findSRVUndeclared, "", autoconfig.Values{"names": strings.Join(missing, ", ")}))
 	}
 }
 
@@ -87,11 +85,9 @@ func (v *view) checkSRVTarget(f *findings, name string, s autoconfig.Server) {
 	if ok, why := works(c); !ok {
 		p := c.Probe
 		if len(p.Phases) > 0 && p.Phases[0].Name == autoconfig.PhaseResolve && !p.Phases[0].OK || p.ErrorKind == "nxdomain" || p.ErrorKind == "nodata" {
-			f.add("lint.srv-target-no-address", sevError, s.Addr(), fmt.Sprintf("%s points to %s, which has no address (%s)", name, s.Host, p.Error),
-				fmt.Sprintf("publish A/AAAA records for %s, or point the SRV record at the host that serves it", s.Host))
+			f.add(newFinding(findSRVTargetNoAddress, s.Addr(), autoconfig.Values{"record": name, "host": s.Host, "error": p.Error}))
 			return
 		}
-		f.add("lint.srv-target-dead", sevError, s.Addr(), fmt.Sprintf("%s points to %s, which %s", name, s.Addr(), why),
-			"make the target answer on that port with a certificate valid for its name, or correct the record")
+		f.add(newFinding(findSRVTargetDead, s.Addr(), autoconfig.Values{"record": name, "server": s.Addr(), "why": why}))
 	}
 }

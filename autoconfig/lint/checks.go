@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -14,15 +15,29 @@ type findings struct {
 	seen map[string]bool
 }
 
-func (f *findings) add(code string, sev autoconfig.Severity, server, msg, hint string) {
+func (f *findings) add(x autoconfig.Finding) {
 	if f.seen == nil {
 		f.seen = map[string]bool{}
 	}
-	if f.seen[code+" "+msg] {
+	if f.seen[x.Code+" "+x.Message] {
 		return
 	}
-	f.seen[code+" "+msg] = true
-	f.out = append(f.out, autoconfig.Finding{Code: code, Severity: sev, Side: autoconfig.Discovery, Server: server, Message: msg, Hint: hint})
+	f.seen[x.Code+" "+x.Message] = true
+	f.out = append(f.out, x)
+}
+
+// newFinding builds a lint finding: every lint finding is about discovery,
+// server is host:port or "".
+func newFinding(d autoconfig.FindingDef, server string, v autoconfig.Values) autoconfig.Finding {
+	return d.New(autoconfig.Discovery, server, v)
+}
+
+// carried builds a lint finding from a parser's finding x about the
+// publication url, keeping x's hint, which names the fix.
+func carried(d autoconfig.FindingDef, url string, x autoconfig.Finding) autoconfig.Finding {
+	c := newFinding(d, "", autoconfig.Values{"url": url, "problem": x.Message})
+	c.Hint = x.Hint
+	return c
 }
 
 const (
@@ -107,14 +122,14 @@ func (v *view) reEmit(f *findings, lk *autoconfig.Lookup) {
 	for _, x := range lk.Findings {
 		switch {
 		case x.Code == "autodiscover.redirect-cross-domain":
-			f.add("lint.redirect", sevWarning, "", lk.Query+": "+x.Message, x.Hint)
+			f.add(carried(findRedirectCrossDomain, lk.Query, x))
 		case x.Code == "autoconfig.data-problem" && isAutoconfig(lk):
 			if strings.Contains(x.Message, "placeholder") || strings.Contains(x.Message, "socketType plain with password") {
 				continue // lint.autoconfig-placeholder, lint.cleartext-password
 			}
-			f.add("lint.autoconfig-data", sevWarning, "", lk.Query+": "+x.Message, x.Hint)
+			f.add(carried(findAutoconfigData, lk.Query, x))
 		case x.Code == "autodiscover.data-problem":
-			f.add("lint.autodiscover-data", sevWarning, "", stripMethod(lk.Query)+": "+x.Message, x.Hint)
+			f.add(carried(findAutodiscoverData, stripMethod(lk.Query), x))
 		}
 	}
 }
@@ -130,31 +145,26 @@ func (v *view) checkHTTP(f *findings, lk *autoconfig.Lookup) {
 	q := stripMethod(lk.Query)
 	host := hostOf(q)
 	if lk.ErrorKind == "tls" && strings.HasPrefix(q, "https://") {
-		f.add("lint.https-certificate", sevError, host+":443",
-			fmt.Sprintf("https://%s/ cannot be used: %s", host, shortCertError(lk.Error)),
-			fmt.Sprintf("install a certificate from a trusted authority that names %s (clients refuse the publication otherwise)", host))
+		f.add(newFinding(findHTTPSCertificate, host+":443", autoconfig.Values{"host": host, "error": shortCertError(lk.Error)}))
 	}
 	if hasDocument(lk) && !strings.Contains(strings.ToLower(lk.HTTP.ContentType), "xml") {
 		ct := lk.HTTP.ContentType
 		if ct == "" {
 			ct = "no content type"
 		}
-		f.add("lint.content-type", sevWarning, "", fmt.Sprintf("%s is served as %q", q, ct),
-			"serve it as text/xml or application/xml")
+		f.add(newFinding(findContentType, "", autoconfig.Values{"url": q, "type": strconv.Quote(ct)}))
 	}
 	hops := lk.HTTP.Hops
 	for i := 1; i < len(hops); i++ {
 		switch {
 		case strings.HasPrefix(hops[0].URL, "https://") && strings.HasPrefix(hops[i].URL, "http://"):
-			f.add("lint.redirect", sevWarning, "", fmt.Sprintf("%s redirects to plain http (%s)", q, hops[i].URL),
-				"redirect to https only: an http hop lets anyone on the path change the answer, and K-9 marks it untrusted")
+			f.add(newFinding(findRedirectToHTTP, "", autoconfig.Values{"url": q, "target": hops[i].URL}))
 		case !autoconfig.SameOrganisation(hostOf(hops[i].URL), v.domain):
-			f.add("lint.redirect", sevWarning, "", fmt.Sprintf("%s redirects to %s, outside %s", q, hops[i].URL, autoconfig.RegistrableDomain(v.domain)),
-				"serve the document from the domain itself: clients distrust answers that leave it")
+			f.add(newFinding(findRedirectOutside, "", autoconfig.Values{"url": q, "target": hops[i].URL, "domain": autoconfig.RegistrableDomain(v.domain)}))
 		}
 	}
 	if lk.ErrorKind == "redirect" {
-		f.add("lint.redirect", sevError, "", fmt.Sprintf("%s: %s", q, lk.Error), "end every redirect chain at the document, within a few hops, over https")
+		f.add(newFinding(findRedirectBroken, "", autoconfig.Values{"url": q, "error": lk.Error}))
 	}
 }
 
@@ -191,9 +201,7 @@ func (v *view) checkHTTPOnly(f *findings) {
 	}
 	for _, q := range []string{v.acHTTP, v.wkHTTP} {
 		if found(v.lookup(q)) {
-			f.add("lint.autoconfig-http-only", sevWarning, "",
-				fmt.Sprintf("the autoconfig file is published at %s only, over plain http", q),
-				fmt.Sprintf("serve it at %s over https with a valid certificate: Delta Chat never reads plain http, K-9 asks the user to approve it, and anyone on the network path can change it", stripQuery(v.acHTTPS)))
+			f.add(newFinding(findAutoconfigHTTPOnly, "", autoconfig.Values{"url": q, "https-url": stripQuery(v.acHTTPS)}))
 			return
 		}
 	}
