@@ -22,19 +22,8 @@ import (
 // Probe and Diagnose must read Postfix's replies right, never send DATA,
 // and leave Postfix's queue empty. It uses addresses in 127.0.21.0/24.
 func TestRealRelayCheck(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Dovecot and Postfix")
-	}
-	probetest.RequireMailServers(t)
-	tmp := t.TempDir()
-	l, err := testCA().Issue(probetest.LeafOptions{}, testHost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile, err := l.WriteFiles(tmp, "mail")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmp, certFile, keyFile := realServerCert(t)
+	var err error
 	var m *probetest.MailServers
 	var refusing, relaying string
 	for i := range 10 {

@@ -22,19 +22,7 @@ import (
 // It uses addresses in 127.0.20.0/24 (probetest's own tests use
 // 127.0.10.0/24).
 func TestRealServers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Dovecot and Postfix")
-	}
-	probetest.RequireMailServers(t)
-	tmp := t.TempDir()
-	l, err := testCA().Issue(probetest.LeafOptions{}, testHost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile, err := l.WriteFiles(tmp, "mail")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmp, certFile, keyFile := realServerCert(t)
 	var addr string
 	for i := range 10 {
 		addr = fmt.Sprintf("127.0.20.%d", 10*i+1)
@@ -105,4 +93,25 @@ func TestRealServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// realServerCert skips a test of the real servers when they cannot run
+// (or fails it in CI), and writes a certificate for testHost into a
+// temporary directory, which it returns too.
+func realServerCert(t *testing.T) (dir, certFile, keyFile string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Dovecot and Postfix")
+	}
+	probetest.RequireMailServers(t)
+	dir = t.TempDir()
+	l, err := testCA().Issue(probetest.LeafOptions{}, testHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile, err = l.WriteFiles(dir, "mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, certFile, keyFile
 }
