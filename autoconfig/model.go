@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +83,14 @@ type Server struct {
 	// (%EMAILADDRESS% → alice@example.com). Empty when no source said.
 	Username string       `json:"username,omitempty"`
 	Auth     []AuthMethod `json:"auth,omitempty"`
+}
+
+// ExpectsNoLogin reports whether s's configuration says it takes mail
+// without a login: it relays for the provider's own network
+// (client-IP-address) or needs no authentication at all. A missing AUTH
+// is then expected, and no login is tried.
+func (s Server) ExpectsNoLogin() bool {
+	return slices.Contains(s.Auth, AuthClientIP) || slices.Contains(s.Auth, AuthNone)
 }
 
 // Side reports whether s receives (IMAP, POP3) or sends (SMTP) mail.

@@ -57,19 +57,10 @@ func probeTier(c *Candidate) int {
 }
 
 // configExpectsNoAuth: the configuration itself says this SMTP server
-// takes mail without a login (client-IP-address, none), so a missing AUTH
-// is expected. Methods read from the server's capabilities say nothing
-// about the configuration.
+// takes mail without a login, so a missing AUTH is expected. Methods read
+// from the server's capabilities say nothing about the configuration.
 func (c *Candidate) configExpectsNoAuth() bool {
-	if c.AuthFromProbe {
-		return false
-	}
-	for _, m := range c.Auth {
-		if m == AuthClientIP || m == AuthNone {
-			return true
-		}
-	}
-	return false
+	return !c.AuthFromProbe && c.ExpectsNoLogin()
 }
 
 // submissionReady: a client can send through this candidate, as far as

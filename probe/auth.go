@@ -27,7 +27,7 @@ func (p *Prober) loginAndSend(ctx context.Context, d *Diagnosis, ip net.IP, o *D
 		// Nothing to log in with: the relay check's finding says what
 		// that means from here (relay.go); a login would only fail.
 		d.Login.Skipped = "the server offers no AUTH: no login possible; see the relay check"
-		if expectsNoLogin(s) {
+		if s.ExpectsNoLogin() {
 			d.Login.Skipped = "the configuration says the server takes no login (" + strings.Join(authNames(s.Auth), ", ") + ")"
 		}
 		return

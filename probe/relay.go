@@ -3,7 +3,6 @@ package probe
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/postino-mail/postino/autoconfig"
@@ -112,13 +111,6 @@ func relayOutcome(code int, text string) string {
 	return autoconfig.RelayUnknown
 }
 
-// expectsNoLogin reports whether the configuration says the server takes
-// no login: it relays for the provider's own network (client-IP-address)
-// or needs no authentication at all.
-func expectsNoLogin(s autoconfig.Server) bool {
-	return slices.Contains(s.Auth, autoconfig.AuthClientIP) || slices.Contains(s.Auth, autoconfig.AuthNone)
-}
-
 func relayFinding(s autoconfig.Server, rc *autoconfig.RelayCheck) autoconfig.Finding {
 	d := findRelayUnknown
 	switch rc.Outcome {
@@ -127,7 +119,7 @@ func relayFinding(s autoconfig.Server, rc *autoconfig.RelayCheck) autoconfig.Fin
 	case autoconfig.RelayAccepted:
 		d = findRelayWithoutLogin
 	}
-	if expectsNoLogin(s) {
+	if s.ExpectsNoLogin() {
 		d = noLoginForm(d)
 	}
 	return d.On(s, autoconfig.Values{"after-tls": afterTLS(s), "auth": strings.Join(authNames(s.Auth), ", "), "reply": rc.Reply})
