@@ -3,6 +3,7 @@ package autoconfig
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -50,6 +51,12 @@ func ParseAddress(s string) (Address, error) {
 		return Address{}, fmt.Errorf("%w: %q: not a domain name", ErrInvalidAddress, s)
 	}
 	ascii = strings.ToLower(ascii)
+	if slices.Contains(strings.Split(ascii, "."), "") {
+		// "example..com", ".example.com", or "example.com.." (one final
+		// dot is the root, and is dropped above): an empty label, which
+		// DNS cannot carry and a written file would not read back.
+		return Address{}, fmt.Errorf("%w: %q: not a domain name (an empty label)", ErrInvalidAddress, s)
+	}
 	if !strings.Contains(ascii, ".") || len(ascii) > 253 {
 		return Address{}, fmt.Errorf("%w: %q: a mail domain has at least two labels", ErrInvalidAddress, s)
 	}

@@ -44,7 +44,12 @@ fuzztime="${FUZZTIME:-30s}"
 for pkg in $(go list ./...); do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "fuzz $pkg $target ($fuzztime)"
-    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/dev/null
+    if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" 2>&1); then
+      # The failing input is in the package's testdata/fuzz/$target: commit
+      # it with the fix, as a regression seed.
+      echo "$out" >&2
+      exit 1
+    fi
   done
 done
 echo "fuzzing: no new failures"
