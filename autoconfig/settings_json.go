@@ -102,7 +102,10 @@ func (sj *settingsJSON) settings(addr Address) (Settings, error) {
 	if o := sj.OAuth2; o != nil {
 		st.OAuth2 = &OAuth2Info{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	}
-	st.Advice = sj.Advice
+	if len(sj.Advice) > 0 {
+		// "advice": [] reads as none, as the writer leaves it out.
+		st.Advice = sj.Advice
+	}
 	return st, nil
 }
 
