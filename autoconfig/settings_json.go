@@ -102,9 +102,13 @@ func (sj *settingsJSON) settings(addr Address) (Settings, error) {
 	if o := sj.OAuth2; o != nil {
 		st.OAuth2 = &OAuth2Info{Issuer: o.Issuer, Scope: o.Scope, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
 	}
-	if len(sj.Advice) > 0 {
-		// "advice": [] reads as none, as the writer leaves it out.
-		st.Advice = sj.Advice
+	// An empty list ("advice": [], "needs": []) reads as none, as the
+	// writer leaves it out: a written file reads back the same.
+	for _, a := range sj.Advice {
+		if len(a.Needs) == 0 {
+			a.Needs = nil
+		}
+		st.Advice = append(st.Advice, a)
 	}
 	return st, nil
 }
