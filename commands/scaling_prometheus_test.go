@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -83,16 +81,7 @@ func TestShardedServeWithPrometheus(t *testing.T) {
 	}
 	cfgFile := filepath.Join(dir, "prometheus.yml")
 	os.WriteFile(cfgFile, []byte(cfg), 0o644)
-	web := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, prom, "--config.file="+cfgFile, "--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+web, "--log.level=warn")
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
+	web, logs := startPrometheus(t, prom, dir, cfgFile)
 
 	want := map[string]string{} // target → exporter host:port
 	for _, tg := range picked {

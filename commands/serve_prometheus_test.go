@@ -48,16 +48,7 @@ func TestServeWithPrometheus(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "prometheus.yml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf(prometheusConfig, `"`+strings.Join(targets, `", "`)+`"`, strings.TrimPrefix(base, "http://"))), 0o644)
-	web := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, prom, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+web, "--log.level=warn")
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
+	web, logs := startPrometheus(t, prom, dir, cfg)
 
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -109,4 +100,21 @@ func promQuery(web, q string) []promSample {
 		}
 	}
 	return out
+}
+
+// startPrometheus runs the real Prometheus on cfgFile, its data in dir,
+// until the test ends; it returns the web address and the process's log.
+func startPrometheus(t *testing.T, prom, dir, cfgFile string) (web string, logs *syncBuffer) {
+	t.Helper()
+	web = fmt.Sprintf("127.0.0.1:%d", closedPort(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, prom, "--config.file="+cfgFile, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+web, "--log.level=warn")
+	logs = &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); cmd.Wait() })
+	return web, logs
 }
